@@ -1,0 +1,283 @@
+"""Ray orchestration of the three stages (the only module that imports ray).
+
+shard tasks (one per WARC shard, retried, then quarantined) -> per-language dedup task graph
+(bucket shuffle, label-propagation rounds, cluster sizes) -> finalize tasks per (language,
+group of parts) -> stats and card. Every stage commits markers to the output store, so a
+re-run skips committed work and produces the same files.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import sys
+import time
+import traceback
+
+import ray
+
+from curate import dedup, storage
+from curate.commoncrawl import resolve_shards
+from curate.config import PipelineConfig
+from curate.finalize import finalize_group
+from curate.shard_stage import process_shard, shard_id, shard_marker, work_dir
+from curate.stats import Counters
+
+
+def log(msg: str) -> None:
+    print(f"[curate {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def init_ray(cfg: PipelineConfig) -> None:
+    if ray.is_initialized():
+        return
+    kwargs = dict(include_dashboard=False, logging_level="WARNING", log_to_driver=True)
+    addr = cfg.ray_address
+    if addr is None and (os.environ.get("RAY_ADDRESS") or os.path.exists("/tmp/ray/ray_current_cluster")):
+        addr = "auto"  # a cluster started with `ray start` (e.g. by `ray up`) on this node
+    if addr and addr != "local":
+        try:
+            ray.init(address=addr, **kwargs)
+            return
+        except ConnectionError:
+            if cfg.ray_address:
+                raise
+            log("no running Ray cluster found; starting a local instance")
+    ray.init(address="local", num_cpus=cfg.num_cpus, **kwargs)
+
+
+# ---------------------------------------------------------------- remote wrappers
+@ray.remote
+def _shard_task(uri, cfg):
+    return process_shard(uri, cfg)
+
+
+@ray.remote
+def _bucket_map(uris, n):
+    return tuple(dedup.bucket_map(uris, n)) if n > 1 else dedup.bucket_map(uris, n)[0]
+
+
+@ray.remote
+def _bucket_reduce(n, *pieces):
+    out = dedup.bucket_reduce(list(pieces), n)
+    return tuple(out) if n > 1 else out[0]
+
+
+@ray.remote
+def _cc_init(*pieces):
+    return dedup.cc_init(list(pieces))
+
+
+@ray.remote
+def _cc_round(state, first, n, *messages):
+    state, sent, out = dedup.cc_round(state, list(messages), n, first)
+    return (state, sent, *out)
+
+
+@ray.remote
+def _cluster_map(state, n):
+    out = dedup.cluster_map(state, n)
+    return tuple(out) if n > 1 else out[0]
+
+
+@ray.remote
+def _cluster_reduce(uri, *pieces):
+    return dedup.cluster_reduce(list(pieces), uri)
+
+
+@ray.remote
+def _finalize(lang, group, parts, clusters, cfg, n_docs):
+    return finalize_group(lang, group, parts, clusters, cfg, n_docs)
+
+
+def _as_list(refs, n):
+    return list(refs) if n > 1 else [refs]
+
+
+def _fingerprint(*items) -> str:
+    return hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _read_json(uri: str) -> dict | None:
+    try:
+        return json.loads(storage.read_text(uri)) if storage.exists(uri) else None
+    except (ValueError, OSError):
+        return None  # unreadable marker: treat the work as not done
+
+
+class Run:
+    def __init__(self, cfg: PipelineConfig):
+        self.cfg = cfg
+        self.work = work_dir(cfg)
+        self.failures: list[dict] = []
+        self.timings: dict[str, float] = {}
+
+    # ------------------------------------------------------------ stage 1
+    def run_shards(self, shards: list[str]) -> list[dict]:
+        cfg = self.cfg
+        markers, pending = {}, {}
+        for uri in shards:
+            m = _read_json(shard_marker(cfg, shard_id(uri)))
+            if m and m.get("config_hash") == cfg.config_hash and all(storage.exists(p["uri"]) for p in m["parts"].values()):
+                markers[uri] = m
+            else:
+                pending[uri] = None
+        log(f"{len(shards)} shards: {len(markers)} already committed, {len(pending)} to process")
+        task = _shard_task.options(max_retries=cfg.shard_retries, retry_exceptions=True)
+        refs = {task.remote(uri, cfg): uri for uri in pending}
+        start, last = time.time(), 0.0
+        done_now = Counters()
+        while refs:
+            ready, _ = ray.wait(list(refs), num_returns=len(refs), timeout=cfg.progress_interval_s)
+            for ref in ready:
+                uri = refs.pop(ref)
+                fail_uri = storage.join(self.work, "failed", shard_id(uri) + ".json")
+                try:
+                    m = ray.get(ref)
+                    markers[uri] = m
+                    done_now.merge(Counters.from_rows(m["counters"]))
+                    storage.delete(fail_uri)
+                except Exception as e:  # retries exhausted: quarantine with its error
+                    err = {"shard": uri, "error": f"{type(e).__name__}: {e}"[:2000], "attempts": cfg.shard_retries + 1,
+                           "traceback": "".join(traceback.format_exception(e))[-4000:]}
+                    storage.write_text(fail_uri, json.dumps(err, indent=1))
+                    self.failures.append(err)
+                    log(f"shard FAILED after {cfg.shard_retries + 1} attempts: {uri}: {err['error'][:200]}")
+            if time.time() - last >= cfg.progress_interval_s or not refs:
+                last = time.time()
+                self._progress(len(shards) - len(refs), len(shards), done_now, time.time() - start)
+        return [markers[u] for u in shards if u in markers]
+
+    def _progress(self, done: int, total: int, c: Counters, elapsed: float) -> None:
+        read = c.total("read", reason="kept")
+        per_lang = {l: (c.total("lid_threshold", l, "kept"), c.total("lid_threshold", l) - c.total("lid_threshold", l, "kept"))
+                    for l in c.languages("lid_threshold")}
+        top = sorted(per_lang.items(), key=lambda kv: -kv[1][0])[:6]
+        langs = " ".join(f"{l}:{k}/{r}" for l, (k, r) in top)
+        log(f"shards {done}/{total} ({len(self.failures)} failed) | {read} docs, {read / max(elapsed, 1e-9):.1f} docs/s"
+            f" | kept/below-LID-threshold: {langs}")
+
+    # ------------------------------------------------------------ stage 2
+    def run_dedup(self, parts_by_lang: dict[str, list[dict]]) -> dict[str, dict]:
+        cfg, results, active = self.cfg, {}, {}
+        for lang, parts in sorted(parts_by_lang.items()):
+            fp = _fingerprint(cfg.config_hash, [(p["uri"], p["rows"]) for p in parts])
+            marker_uri = storage.join(self.work, "dedup", lang, "_SUCCESS.json")
+            m = _read_json(marker_uri)
+            if m and m["fingerprint"] == fp and all(storage.exists(u) for u in m["clusters"]):
+                results[lang] = m
+                continue
+            rows = sum(p["rows"] for p in parts)
+            n = max(1, min(cfg.dedup_max_partitions, math.ceil(rows / cfg.dedup_docs_per_partition)))
+            uris = [p["uri"] for p in parts]
+            groups = [uris[i:i + cfg.dedup_parts_per_map_task] for i in range(0, len(uris), cfg.dedup_parts_per_map_task)]
+            maps = [_as_list(_bucket_map.options(num_returns=n).remote(g, n), n) for g in groups]
+            reds = [_as_list(_bucket_reduce.options(num_returns=n).remote(n, *[m_[p] for m_ in maps]), n) for p in range(n)]
+            states = [_cc_init.remote(*[r[p] for r in reds]) for p in range(n)]
+            active[lang] = {"n": n, "states": states, "msgs": [[] for _ in range(n)], "round": 0,
+                            "fp": fp, "marker": marker_uri}
+        while active:
+            sent_refs = {}
+            for lang, a in active.items():
+                n, outs = a["n"], []
+                for p in range(n):
+                    res = _cc_round.options(num_returns=2 + n).remote(a["states"][p], a["round"] == 0, n, *a["msgs"][p])
+                    a["states"][p] = res[0]
+                    outs.append(res[2:])
+                    sent_refs.setdefault(lang, []).append(res[1])
+                a["msgs"] = [[outs[q][p] for q in range(n)] for p in range(n)]
+                a["round"] += 1
+            for lang, refs in sent_refs.items():
+                a = active[lang]
+                if sum(ray.get(refs)) == 0:
+                    del active[lang]
+                    results[lang] = self._cluster_sizes(lang, a)
+                elif a["round"] >= cfg.dedup_max_rounds:
+                    raise RuntimeError(f"dedup of {lang} did not converge in {cfg.dedup_max_rounds} rounds")
+        return results
+
+    def _cluster_sizes(self, lang: str, a: dict) -> dict:
+        n = a["n"]
+        maps = [_as_list(_cluster_map.options(num_returns=n).remote(s, n), n) for s in a["states"]]
+        uris = [storage.join(self.work, "dedup", lang, f"clusters-{q:04d}-of-{n:04d}.parquet") for q in range(n)]
+        rows = ray.get([_cluster_reduce.remote(uris[q], *[m[q] for m in maps]) for q in range(n)])
+        marker = {"fingerprint": a["fp"], "clusters": uris, "partitions": n, "rounds": a["round"],
+                  "clustered_docs": int(sum(rows))}
+        storage.write_text(a["marker"], json.dumps(marker, indent=1))
+        return marker
+
+    # ------------------------------------------------------------ stage 3
+    def run_finalize(self, parts_by_lang, dedup_results, docs_by_lang) -> list[dict]:
+        cfg, results, refs = self.cfg, [], {}
+        for lang, parts in sorted(parts_by_lang.items()):
+            uris = [p["uri"] for p in parts]
+            step = cfg.parts_per_finalize_task
+            for group, i in enumerate(range(0, len(uris), step)):
+                g = uris[i:i + step]
+                fp = _fingerprint(cfg.config_hash, dedup_results[lang]["fingerprint"], g, docs_by_lang[lang])
+                marker_uri = storage.join(self.work, "finalize", lang, f"{group:03d}.json")
+                m = _read_json(marker_uri)
+                if m and m["fingerprint"] == fp and all(storage.exists(f) for f in m["files"]):
+                    results.append(m)
+                    continue
+                ref = _finalize.remote(lang, group, g, dedup_results[lang]["clusters"], cfg, docs_by_lang[lang])
+                refs[ref] = (marker_uri, fp)
+        for ref, (marker_uri, fp) in refs.items():
+            m = {"fingerprint": fp, **ray.get(ref)}
+            storage.write_text(marker_uri, json.dumps(m, indent=1))
+            results.append(m)
+        return results
+
+    def sweep_stale(self, finals: list[dict]) -> None:
+        """Delete dataset files a previous run wrote that this run's result does not contain."""
+        keep = {f for m in finals for f in m["files"]}
+        for uri in storage.list_files(storage.join(self.cfg.output, "data")):
+            if uri not in keep:
+                storage.delete(uri)
+
+
+def run_pipeline(cfg: PipelineConfig) -> int:
+    """Run the whole job; returns the process exit code (non-zero when any shard failed)."""
+    from curate.report import write_outputs
+
+    t0 = time.time()
+    shards = resolve_shards(cfg)
+    init_ray(cfg)
+    res = ray.cluster_resources()
+    log(f"Ray: {int(res.get('CPU', 0))} CPUs on {len([n for n in ray.nodes() if n['Alive']])} node(s); output {cfg.output}")
+    run = Run(cfg)
+    markers = run.run_shards(shards)
+    run.timings["shards_s"] = time.time() - t0
+
+    t1 = time.time()
+    parts_by_lang: dict[str, list[dict]] = {}
+    counters = Counters()
+    for m in markers:
+        counters.merge(Counters.from_rows(m["counters"]))
+        for lang, p in sorted(m["parts"].items()):
+            parts_by_lang.setdefault(lang, []).append(p)
+    docs_by_lang = {l: counters.total("lid_threshold", l, "kept") for l in parts_by_lang}
+    dedup_results = run.run_dedup(parts_by_lang)
+    run.timings["dedup_s"] = time.time() - t1
+    log(f"dedup: {len(dedup_results)} languages, {sum(r['clustered_docs'] for r in dedup_results.values())} docs in clusters")
+
+    t2 = time.time()
+    finals = run.run_finalize(parts_by_lang, dedup_results, docs_by_lang)
+    run.sweep_stale(finals)
+    for m in finals:
+        counters.merge(Counters.from_rows(m["counters"]))
+    run.timings["finalize_s"] = time.time() - t2
+    run.timings["total_s"] = time.time() - t0
+    run.timings["shard_cpu_s"] = sum(m.get("cpu_seconds", 0) for m in markers)
+
+    failed = [json.loads(storage.read_text(u)) for u in storage.list_files(storage.join(run.work, "failed"), ".json")]
+    failed = [f for f in failed if f["shard"] in set(shards)]
+    card = write_outputs(cfg, shards, markers, counters, dedup_results, finals, failed, run.timings)
+    log(f"done in {run.timings['total_s']:.1f}s: dataset in {storage.join(cfg.output, 'data')}, card {card}")
+    if failed:
+        log(f"{len(failed)} shard(s) FAILED; see `curate status {cfg.output}`:")
+        for f in failed:
+            log(f"  {f['shard']}: {f['error'][:300]}")
+        return 1
+    return 0

@@ -1,0 +1,53 @@
+"""End of a run: stats.json (deterministic: the same input gives the same file), run.json
+(timings of this particular run) and the dataset card README.md."""
+from __future__ import annotations
+
+import json
+
+from curate import storage
+from curate.card import render_card
+from curate.config import PipelineConfig
+from curate.stats import Counters
+
+
+def language_summary(counters: Counters, languages: list[str]) -> dict[str, dict]:
+    out = {}
+    for lang in languages:
+        passed_lid = counters.total("lid_threshold", lang, "kept")
+        below = counters.total("lid_threshold", lang) - passed_lid
+        dups = counters.total("dedup", lang, "minhash_duplicate")
+        filtered = counters.total("filters", lang) - counters.total("filters", lang, "kept")
+        out[lang] = {
+            "docs_identified": counters.total("langid", lang, "kept"),
+            "docs_below_lid_threshold": below,
+            "docs_duplicates": dups,
+            "docs_filtered": filtered,
+            **{f"{split}_{what}": counters.total("output", lang, f"{split}_{what}")
+               for split in ("train", "test", "removed") for what in ("docs", "words", "bytes")},
+            "filter_reasons": {r: n for (s, l, r), n in sorted(counters.c.items())
+                               if s == "filters" and l == lang and r != "kept"},
+        }
+    return out
+
+
+def write_outputs(cfg: PipelineConfig, shards, markers, counters: Counters, dedup_results, finals,
+                  failed: list[dict], timings: dict) -> str:
+    languages = sorted(dedup_results)
+    stats = {
+        "snapshot": cfg.snapshot if not cfg.input else None,
+        "input": cfg.input,
+        "config_hash": cfg.config_hash,
+        "config": {k: v for k, v in cfg.to_dict().items() if k not in ("output", "ray_address", "num_cpus")},
+        "shards": {"total": len(shards), "committed": len(markers), "failed": [f["shard"] for f in failed]},
+        "languages": language_summary(counters, languages),
+        "dedup": {l: {k: r[k] for k in ("partitions", "rounds", "clustered_docs")} for l, r in dedup_results.items()},
+        "files": sorted(f[len(cfg.output.rstrip("/")) + 1:] for m in finals for f in m["files"]),
+        "counters": counters.to_rows(),
+    }
+    storage.write_text(storage.join(cfg.output, "stats.json"), json.dumps(stats, indent=1, sort_keys=True))
+    run_info = {"timings": timings, "failures": failed,
+                "shard_cpu_seconds": {m["shard_id"]: m.get("cpu_seconds") for m in markers}}
+    storage.write_text(storage.join(cfg.output, "run.json"), json.dumps(run_info, indent=1, sort_keys=True))
+    card_uri = storage.join(cfg.output, "README.md")
+    storage.write_text(card_uri, render_card(cfg, stats))
+    return card_uri

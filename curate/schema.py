@@ -1,0 +1,43 @@
+"""Arrow schemas of the tables passed between stages and of the released dataset."""
+import pyarrow as pa
+
+# FineWeb2's released columns, in its order, plus our provenance column.
+OUTPUT_SCHEMA = pa.schema([
+    ("text", pa.string()),
+    ("id", pa.string()),
+    ("dump", pa.string()),
+    ("url", pa.string()),
+    ("date", pa.string()),
+    ("file_path", pa.string()),
+    ("language", pa.string()),
+    ("language_score", pa.float64()),
+    ("language_script", pa.string()),
+    ("minhash_cluster_size", pa.int64()),
+    ("top_langs", pa.string()),
+    ("warc_record_offset", pa.int64()),   # byte offset of the record in file_path: trace to the bytes
+])
+REMOVED_SCHEMA = OUTPUT_SCHEMA.append(pa.field("filter_reason", pa.string()))
+
+# One (shard, language) part written by the shard stage: every document that passed LID,
+# with its filter verdict (null = passed) and LSH band keys (null when it cannot be deduplicated).
+STAGED_SCHEMA = pa.schema([
+    ("text", pa.string()),
+    ("id", pa.string()),
+    ("dump", pa.string()),
+    ("url", pa.string()),
+    ("date", pa.string()),
+    ("file_path", pa.string()),
+    ("language", pa.string()),
+    ("language_score", pa.float64()),
+    ("language_script", pa.string()),
+    ("top_langs", pa.string()),
+    ("warc_record_offset", pa.int64()),
+    ("doc_key", pa.int64()),              # 63-bit hash of the WARC-Record-ID: dedup node id
+    ("content_hash", pa.uint64()),        # xxh64 of the text: test split
+    ("filter_reason", pa.string()),
+    ("minhash_bands", pa.list_(pa.uint64())),
+])
+
+BUCKET_SCHEMA = pa.schema([("bucket", pa.uint64()), ("doc_key", pa.int64())])
+EDGE_SCHEMA = pa.schema([("src", pa.int64()), ("dst", pa.int64())])
+CLUSTER_SCHEMA = pa.schema([("doc_key", pa.int64()), ("cluster_id", pa.int64()), ("cluster_size", pa.int64())])

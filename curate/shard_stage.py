@@ -1,0 +1,137 @@
+"""Stage 1, one call per WARC shard: read -> URL filter -> extract -> language ID -> LID
+threshold -> quality verdict + MinHash bands, then one Parquet part per language.
+
+Ray-free: the orchestrator runs `process_shard` as a task, tests call it directly. Heavy
+resources (block lists, LID model, tokenizers, filters) are per-process caches in their modules,
+so they load once per worker, not once per shard.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+
+import pyarrow as pa
+import xxhash
+
+from curate import storage
+from curate.config import PipelineConfig
+from curate.extract import extract
+from curate.minhash import doc_bands
+from curate.schema import STAGED_SCHEMA
+from curate.stats import Counters
+
+LID_BATCH = 256
+_SHARD_ID_RE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def shard_id(uri: str) -> str:
+    """A stable, path-safe name for a shard: its file name plus a short hash of its full URI."""
+    base = os.path.basename(uri).removesuffix(".gz").removesuffix(".warc").removesuffix(".wet")
+    return f"{_SHARD_ID_RE.sub('_', base)[:120]}-{xxhash.xxh64_hexdigest(uri)[:8]}"
+
+
+def work_dir(cfg: PipelineConfig) -> str:
+    return storage.join(cfg.output, "_work")
+
+
+def shard_marker(cfg: PipelineConfig, sid: str) -> str:
+    return storage.join(work_dir(cfg), "shards", sid, "_SUCCESS.json")
+
+
+def doc_key(record_id: str) -> int:
+    return xxhash.xxh64_intdigest(record_id) & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def lid_threshold(lang: str, model_kind: str, cfg: PipelineConfig) -> float:
+    if model_kind == "glotlid":
+        from filters.config import load_language_config
+
+        return load_language_config(lang).language_score
+    return cfg.lid_threshold_non_glotlid
+
+
+def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
+    """Process one shard and commit it; returns the commit marker's content."""
+    from filters.quality import quality_filter
+    from filters.tokenizers import word_tokenizer
+    from filters.url import check_url
+    from langid import load_model
+
+    started = time.process_time()
+    sid = shard_id(shard_uri)
+    counters = Counters()
+    docs: list[dict] = []
+    with storage.open_read(shard_uri) as stream:
+        from curate.warc import iter_records
+
+        for rec in iter_records(stream, lambda stage, reason: counters.add(stage, "", reason), cfg.max_html_bytes):
+            counters.add("read", "", "kept")
+            reason = check_url(rec.url)
+            if reason:
+                counters.add("url_filter", "", reason)
+                continue
+            counters.add("url_filter", "", "kept")
+            if rec.is_text:
+                text = rec.content
+            else:
+                text, reason = extract(rec.content, timeout_s=cfg.extract_timeout_s, favor_precision=cfg.favor_precision,
+                                       include_comments=cfg.include_comments, deduplicate=cfg.deduplicate)
+                if reason:
+                    counters.add("extract", "", reason)
+                    continue
+            counters.add("extract", "", "kept")
+            docs.append({"text": text, "id": rec.id, "url": rec.url, "date": rec.date, "warc_record_offset": rec.offset})
+
+    model = load_model(cfg.lid_model)
+    rows_by_lang: dict[str, list[dict]] = {}
+    for start in range(0, len(docs), LID_BATCH):
+        batch = docs[start:start + LID_BATCH]
+        for doc, res in zip(batch, model.predict([d["text"] for d in batch])):
+            lang = f"{res.language}_{res.script}"
+            if res.language == "und":
+                counters.add("langid", lang, "undetermined")
+                continue
+            if lang == "eng_Latn" and not cfg.release_english and res.score >= cfg.english_threshold:
+                counters.add("langid", lang, "english_left_to_fineweb")
+                continue
+            if cfg.languages and lang not in cfg.languages:
+                counters.add("langid", lang, "language_not_selected")
+                continue
+            counters.add("langid", lang, "kept")
+            doc.update(language=res.language, language_script=res.script, language_score=float(res.score),
+                       top_langs=json.dumps(res.top_langs, sort_keys=True))
+            rows_by_lang.setdefault(lang, []).append(doc)
+
+    parts = {}
+    dump = cfg.snapshot
+    for lang, rows in sorted(rows_by_lang.items()):
+        threshold = lid_threshold(lang, model.kind, cfg)
+        tokenizer, _info = word_tokenizer(lang)
+        qfilter = quality_filter(lang)
+        for doc in rows:
+            doc.update(dump=dump, file_path=shard_uri, doc_key=doc_key(doc["id"]),
+                       content_hash=xxhash.xxh64_intdigest(doc["text"]))
+            if doc["language_score"] < threshold:
+                counters.add("lid_threshold", lang, "language_score")
+                doc.update(filter_reason="language_score", minhash_bands=None)
+                continue
+            counters.add("lid_threshold", lang, "kept")
+            doc["filter_reason"] = qfilter.check(doc["text"])
+            doc["minhash_bands"] = doc_bands(doc["text"], tokenizer, cfg.minhash)
+        table = pa.Table.from_pylist(rows, schema=STAGED_SCHEMA)
+        uri = storage.join(work_dir(cfg), "shards", sid, f"{lang}.parquet")
+        storage.write_parquet(uri, table)
+        parts[lang] = {"uri": uri, "rows": table.num_rows}
+    marker = {
+        "shard": shard_uri,
+        "shard_id": sid,
+        "config_hash": cfg.config_hash,
+        "parts": parts,
+        "counters": counters.to_rows(),
+        "cpu_seconds": round(time.process_time() - started, 3),
+    }
+    # the marker is written last: a shard without one is re-run from scratch
+    storage.write_text(shard_marker(cfg, sid), json.dumps(marker, indent=1, sort_keys=True))
+    return marker
