@@ -51,6 +51,9 @@ def bucket_map(part_uris: list[str], n_partitions: int) -> list[dict[str, np.nda
 def bucket_reduce(pieces: list[dict[str, np.ndarray]], n_partitions: int) -> list[dict[str, np.ndarray]]:
     b = np.concatenate([p["bucket"] for p in pieces])
     k = np.concatenate([p["doc_key"] for p in pieces])
+    if b.size == 0:
+        empty = np.zeros(0, np.int64)
+        return _split(empty, {"src": empty, "dst": empty}, n_partitions)
     order = np.lexsort((k, b))
     b, k = b[order], k[order]
     starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])

@@ -25,10 +25,6 @@ def test_cutoff(cfg: PipelineConfig, docs_before_filtering: int) -> int:
     return int(frac * _U64)
 
 
-def subset_dir(cfg: PipelineConfig, subset: str, split: str) -> str:
-    return storage.join(cfg.output, "data", subset, split)
-
-
 def finalize_group(lang: str, group: int, part_uris: list[str], cluster_uris: list[str],
                    cfg: PipelineConfig, docs_before_filtering: int) -> dict:
     from filters.formatters import finalize_text
@@ -76,9 +72,9 @@ def finalize_group(lang: str, group: int, part_uris: list[str], cluster_uris: li
             row["text"] = finalize_text(row["text"])
         for n, start in enumerate(range(0, len(rows), cfg.max_rows_per_file)):
             chunk = rows[start:start + cfg.max_rows_per_file]
-            uri = storage.join(subset_dir(cfg, subset, dir_split), f"{group:03d}_{n:05d}.parquet")
-            storage.write_parquet(uri, pa.Table.from_pylist(chunk, schema=schema))
-            files.append(uri)
+            rel = f"data/{subset}/{dir_split}/{group:03d}_{n:05d}.parquet"  # relative to the output
+            storage.write_parquet(storage.join(cfg.output, rel), pa.Table.from_pylist(chunk, schema=schema))
+            files.append(rel)
         counters.add("output", lang, f"{split}_docs", len(rows))
         counters.add("output", lang, f"{split}_words", sum(len(tokenizer.word_tokenize(r["text"])) for r in rows))
         counters.add("output", lang, f"{split}_bytes", sum(len(r["text"].encode()) for r in rows))

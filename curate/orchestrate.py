@@ -113,13 +113,17 @@ class Run:
         self.failures: list[dict] = []
         self.timings: dict[str, float] = {}
 
+    def abs(self, rel: str) -> str:
+        """Markers store paths relative to the work dir, so an output store can be moved or copied."""
+        return storage.join(self.work, rel)
+
     # ------------------------------------------------------------ stage 1
     def run_shards(self, shards: list[str]) -> list[dict]:
         cfg = self.cfg
         markers, pending = {}, {}
         for uri in shards:
             m = _read_json(shard_marker(cfg, shard_id(uri)))
-            if m and m.get("config_hash") == cfg.config_hash and all(storage.exists(p["uri"]) for p in m["parts"].values()):
+            if m and m.get("config_hash") == cfg.config_hash and all(storage.exists(self.abs(p["path"])) for p in m["parts"].values()):
                 markers[uri] = m
             else:
                 pending[uri] = None
@@ -162,15 +166,15 @@ class Run:
     def run_dedup(self, parts_by_lang: dict[str, list[dict]]) -> dict[str, dict]:
         cfg, results, active = self.cfg, {}, {}
         for lang, parts in sorted(parts_by_lang.items()):
-            fp = _fingerprint(cfg.config_hash, [(p["uri"], p["rows"]) for p in parts])
+            fp = _fingerprint(cfg.config_hash, [(p["path"], p["rows"]) for p in parts])
             marker_uri = storage.join(self.work, "dedup", lang, "_SUCCESS.json")
             m = _read_json(marker_uri)
-            if m and m["fingerprint"] == fp and all(storage.exists(u) for u in m["clusters"]):
+            if m and m["fingerprint"] == fp and all(storage.exists(self.abs(u)) for u in m["clusters"]):
                 results[lang] = m
                 continue
             rows = sum(p["rows"] for p in parts)
             n = max(1, min(cfg.dedup_max_partitions, math.ceil(rows / cfg.dedup_docs_per_partition)))
-            uris = [p["uri"] for p in parts]
+            uris = [self.abs(p["path"]) for p in parts]
             groups = [uris[i:i + cfg.dedup_parts_per_map_task] for i in range(0, len(uris), cfg.dedup_parts_per_map_task)]
             maps = [_as_list(_bucket_map.options(num_returns=n).remote(g, n), n) for g in groups]
             reds = [_as_list(_bucket_reduce.options(num_returns=n).remote(n, *[m_[p] for m_ in maps]), n) for p in range(n)]
@@ -200,9 +204,9 @@ class Run:
     def _cluster_sizes(self, lang: str, a: dict) -> dict:
         n = a["n"]
         maps = [_as_list(_cluster_map.options(num_returns=n).remote(s, n), n) for s in a["states"]]
-        uris = [storage.join(self.work, "dedup", lang, f"clusters-{q:04d}-of-{n:04d}.parquet") for q in range(n)]
-        rows = ray.get([_cluster_reduce.remote(uris[q], *[m[q] for m in maps]) for q in range(n)])
-        marker = {"fingerprint": a["fp"], "clusters": uris, "partitions": n, "rounds": a["round"],
+        rels = [f"dedup/{lang}/clusters-{q:04d}-of-{n:04d}.parquet" for q in range(n)]
+        rows = ray.get([_cluster_reduce.remote(self.abs(rels[q]), *[m[q] for m in maps]) for q in range(n)])
+        marker = {"fingerprint": a["fp"], "clusters": rels, "partitions": n, "rounds": a["round"],
                   "clustered_docs": int(sum(rows))}
         storage.write_text(a["marker"], json.dumps(marker, indent=1))
         return marker
@@ -211,17 +215,19 @@ class Run:
     def run_finalize(self, parts_by_lang, dedup_results, docs_by_lang) -> list[dict]:
         cfg, results, refs = self.cfg, [], {}
         for lang, parts in sorted(parts_by_lang.items()):
-            uris = [p["uri"] for p in parts]
+            uris = [self.abs(p["path"]) for p in parts]
             step = cfg.parts_per_finalize_task
             for group, i in enumerate(range(0, len(uris), step)):
                 g = uris[i:i + step]
-                fp = _fingerprint(cfg.config_hash, dedup_results[lang]["fingerprint"], g, docs_by_lang[lang])
+                fp = _fingerprint(cfg.config_hash, dedup_results[lang]["fingerprint"],
+                                  [p["path"] for p in parts[i:i + step]], docs_by_lang[lang])
                 marker_uri = storage.join(self.work, "finalize", lang, f"{group:03d}.json")
                 m = _read_json(marker_uri)
-                if m and m["fingerprint"] == fp and all(storage.exists(f) for f in m["files"]):
+                if m and m["fingerprint"] == fp and all(storage.exists(storage.join(cfg.output, f)) for f in m["files"]):
                     results.append(m)
                     continue
-                ref = _finalize.remote(lang, group, g, dedup_results[lang]["clusters"], cfg, docs_by_lang[lang])
+                clusters = [self.abs(u) for u in dedup_results[lang]["clusters"]]
+                ref = _finalize.remote(lang, group, g, clusters, cfg, docs_by_lang[lang])
                 refs[ref] = (marker_uri, fp)
         for ref, (marker_uri, fp) in refs.items():
             m = {"fingerprint": fp, **ray.get(ref)}
@@ -231,7 +237,7 @@ class Run:
 
     def sweep_stale(self, finals: list[dict]) -> None:
         """Delete dataset files a previous run wrote that this run's result does not contain."""
-        keep = {f for m in finals for f in m["files"]}
+        keep = {storage.join(self.cfg.output, f) for m in finals for f in m["files"]}
         for uri in storage.list_files(storage.join(self.cfg.output, "data")):
             if uri not in keep:
                 storage.delete(uri)

@@ -41,7 +41,7 @@ def write_outputs(cfg: PipelineConfig, shards, markers, counters: Counters, dedu
         "shards": {"total": len(shards), "committed": len(markers), "failed": [f["shard"] for f in failed]},
         "languages": language_summary(counters, languages),
         "dedup": {l: {k: r[k] for k in ("partitions", "rounds", "clustered_docs")} for l, r in dedup_results.items()},
-        "files": sorted(f[len(cfg.output.rstrip("/")) + 1:] for m in finals for f in m["files"]),
+        "files": sorted(f for m in finals for f in m["files"]),
         "counters": counters.to_rows(),
     }
     storage.write_text(storage.join(cfg.output, "stats.json"), json.dumps(stats, indent=1, sort_keys=True))

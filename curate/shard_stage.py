@@ -57,7 +57,7 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
     from filters.quality import quality_filter
     from filters.tokenizers import word_tokenizer
     from filters.url import check_url
-    from langid import load_model
+    from langid.model import load_model
 
     started = time.process_time()
     sid = shard_id(shard_uri)
@@ -121,9 +121,9 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
             doc["filter_reason"] = qfilter.check(doc["text"])
             doc["minhash_bands"] = doc_bands(doc["text"], tokenizer, cfg.minhash)
         table = pa.Table.from_pylist(rows, schema=STAGED_SCHEMA)
-        uri = storage.join(work_dir(cfg), "shards", sid, f"{lang}.parquet")
-        storage.write_parquet(uri, table)
-        parts[lang] = {"uri": uri, "rows": table.num_rows}
+        rel = f"shards/{sid}/{lang}.parquet"  # markers hold paths relative to the work dir: outputs can move
+        storage.write_parquet(storage.join(work_dir(cfg), rel), table)
+        parts[lang] = {"path": rel, "rows": table.num_rows}
     marker = {
         "shard": shard_uri,
         "shard_id": sid,
