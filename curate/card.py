@@ -64,7 +64,7 @@ def render_card(cfg: PipelineConfig, stats: dict) -> str:
         share = removed / (kept + removed) if kept + removed else 0.0
         lines.append(f"| {lang} | {s['train_docs']} | {s['test_docs']} | {s['train_words'] + s['test_words']} | "
                      f"{s['train_bytes'] + s['test_bytes']} | {removed} | {share:.1%} | {s['docs_duplicates']} |")
-    some = next(iter(sorted(langs)), "xxx_Scrp")
+    some = max(sorted(langs), key=lambda l: langs[l]["train_docs"], default="xxx_Scrp")
     lines += ["", "## How to load", "", "```python",
               "from datasets import load_dataset",
               f'ds = load_dataset("parquet", data_dir="data/{some}", split="train")',

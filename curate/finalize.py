@@ -6,6 +6,8 @@ same input, so a re-run rewrites identical files.
 """
 from __future__ import annotations
 
+import time
+
 import pyarrow as pa
 
 from curate import storage
@@ -32,6 +34,7 @@ def finalize_group(lang: str, group: int, part_uris: list[str], cluster_uris: li
 
     tokenizer, _info = word_tokenizer(lang)
 
+    started = time.process_time()
     counters = Counters()
     cutoff = test_cutoff(cfg, docs_before_filtering)
     out: dict[str, list[dict]] = {"train": [], "test": [], "removed": []}
@@ -78,4 +81,4 @@ def finalize_group(lang: str, group: int, part_uris: list[str], cluster_uris: li
         counters.add("output", lang, f"{split}_docs", len(rows))
         counters.add("output", lang, f"{split}_words", sum(len(tokenizer.word_tokenize(r["text"])) for r in rows))
         counters.add("output", lang, f"{split}_bytes", sum(len(r["text"].encode()) for r in rows))
-    return {"files": files, "counters": counters.to_rows()}
+    return {"files": files, "counters": counters.to_rows(), "cpu_seconds": round(time.process_time() - started, 3)}

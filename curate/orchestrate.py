@@ -276,6 +276,12 @@ def run_pipeline(cfg: PipelineConfig) -> int:
     run.timings["finalize_s"] = time.time() - t2
     run.timings["total_s"] = time.time() - t0
     run.timings["shard_cpu_s"] = sum(m.get("cpu_seconds", 0) for m in markers)
+    run.timings["finalize_cpu_s"] = sum(m.get("cpu_seconds", 0) for m in finals)
+    stage_cpu: dict[str, float] = {}
+    for m in markers:
+        for k, v in m.get("stage_cpu_seconds", {}).items():
+            stage_cpu[k] = round(stage_cpu.get(k, 0.0) + v, 3)
+    run.timings["stage_cpu_s"] = stage_cpu
 
     failed = [json.loads(storage.read_text(u)) for u in storage.list_files(storage.join(run.work, "failed"), ".json")]
     failed = [f for f in failed if f["shard"] in set(shards)]

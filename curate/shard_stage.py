@@ -52,6 +52,20 @@ def lid_threshold(lang: str, model_kind: str, cfg: PipelineConfig) -> float:
     return cfg.lid_threshold_non_glotlid
 
 
+class StageClock:
+    """CPU seconds per stage inside a shard task (for progress, run.json and the benchmarks)."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._stage, self._t = None, time.process_time()
+
+    def __call__(self, stage: str) -> None:
+        now = time.process_time()
+        if self._stage:
+            self.seconds[self._stage] = self.seconds.get(self._stage, 0.0) + now - self._t
+        self._stage, self._t = stage, now
+
+
 def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
     """Process one shard and commit it; returns the commit marker's content."""
     from filters.quality import quality_filter
@@ -60,19 +74,23 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
     from langid.model import load_model
 
     started = time.process_time()
+    clock = StageClock()
     sid = shard_id(shard_uri)
     counters = Counters()
     docs: list[dict] = []
     with storage.open_read(shard_uri) as stream:
         from curate.warc import iter_records
 
+        clock("read")
         for rec in iter_records(stream, lambda stage, reason: counters.add(stage, "", reason), cfg.max_html_bytes):
             counters.add("read", "", "kept")
+            clock("url_filter")
             reason = check_url(rec.url)
             if reason:
                 counters.add("url_filter", "", reason)
                 continue
             counters.add("url_filter", "", "kept")
+            clock("extract")
             if rec.is_text:
                 text = rec.content
             else:
@@ -83,7 +101,9 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
                     continue
             counters.add("extract", "", "kept")
             docs.append({"text": text, "id": rec.id, "url": rec.url, "date": rec.date, "warc_record_offset": rec.offset})
+            clock("read")
 
+    clock("langid")
     model = load_model(cfg.lid_model)
     rows_by_lang: dict[str, list[dict]] = {}
     for start in range(0, len(docs), LID_BATCH):
@@ -104,12 +124,15 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
                        top_langs=json.dumps(res.top_langs, sort_keys=True))
             rows_by_lang.setdefault(lang, []).append(doc)
 
+    clock("write")
     parts = {}
     dump = cfg.snapshot
     for lang, rows in sorted(rows_by_lang.items()):
+        clock("setup")  # first use of a language in this worker loads its tokenizer and filters
         threshold = lid_threshold(lang, model.kind, cfg)
         tokenizer, _info = word_tokenizer(lang)
         qfilter = quality_filter(lang)
+        clock("write")
         for doc in rows:
             doc.update(dump=dump, file_path=shard_uri, doc_key=doc_key(doc["id"]),
                        content_hash=xxhash.xxh64_intdigest(doc["text"]))
@@ -118,12 +141,16 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
                 doc.update(filter_reason="language_score", minhash_bands=None)
                 continue
             counters.add("lid_threshold", lang, "kept")
+            clock("filters")
             doc["filter_reason"] = qfilter.check(doc["text"])
+            clock("minhash")
             doc["minhash_bands"] = doc_bands(doc["text"], tokenizer, cfg.minhash)
+            clock("write")
         table = pa.Table.from_pylist(rows, schema=STAGED_SCHEMA)
         rel = f"shards/{sid}/{lang}.parquet"  # markers hold paths relative to the work dir: outputs can move
         storage.write_parquet(storage.join(work_dir(cfg), rel), table)
         parts[lang] = {"path": rel, "rows": table.num_rows}
+    clock("")
     marker = {
         "shard": shard_uri,
         "shard_id": sid,
@@ -131,6 +158,7 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
         "parts": parts,
         "counters": counters.to_rows(),
         "cpu_seconds": round(time.process_time() - started, 3),
+        "stage_cpu_seconds": {k: round(v, 3) for k, v in sorted(clock.seconds.items())},
     }
     # the marker is written last: a shard without one is re-run from scratch
     storage.write_text(shard_marker(cfg, sid), json.dumps(marker, indent=1, sort_keys=True))
