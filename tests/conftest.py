@@ -1,20 +1,8 @@
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "curate" / "sample"
-
-
-def run_cli(*args, timeout=1800):
-    """Run the user's command (`python pipelines/fineweb2.py ...`) on a fresh local Ray instance."""
-    cmd = [sys.executable, str(ROOT / "pipelines" / "fineweb2.py"), "--ray-address", "local", "--num-cpus", "2", *args]
-    env = {**os.environ, "RAY_DEDUP_LOGS": "0"}
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
+from tests.util import SAMPLE, run_cli
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import run_cli
+from tests.util import run_cli
 
 
 def rows(out: Path, subset_glob="*"):
