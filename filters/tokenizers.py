@@ -1,0 +1,112 @@
+"""Word tokenizer per FineWeb2 language, via datatrove's assignment table, with offline fallbacks.
+
+``word_tokenizer("cmn_Hani") -> (tokenizer, TokenizerInfo)``.
+
+* Always asks datatrove with the full ``xxx_Scrp`` code: bare codes hit a datatrove bug (the CSV's
+  "FALSE" flags are truthy strings), e.g. ``zh`` -> spaCy ``xx`` (no Chinese segmentation), ``hin``
+  -> Stanza ``kmr``, ``arb`` -> Stanza ``mt``.
+* The assigned tokenizer is built *and used once* on a probe string, because some fail only on
+  first use (Stanza downloads models at run time). If that fails, a SUBSTITUTE is used and
+  ``info.fallback`` is True, ``info.assigned`` names what FineWeb2 used, e.g. ``StanzaTokenizer(be)``.
+* Substitutes: spaCy ``zh`` + jieba for Han-script languages (whitespace splitting would make a
+  Chinese-script document one "word"); datatrove's ``WhitespaceTokenizer`` (spaCy ``xx``) otherwise.
+
+Assigned tokenizers that cannot run in this environment (checked over all 1,929 configs, offline):
+``StanzaTokenizer`` (98 configs: stanza + torch not installed, and it downloads models at run time),
+``BurmeseTokenizer`` (6, pyidaungsu), ``TibetanTokenizer`` (3, botok), ``KhmerTokenizer`` (2,
+khmer-nltk), ``LaoTokenizer`` (2, laonlp): 111 configs in all. For the last four scripts the
+whitespace substitute splits only at spaces, so word counts are far too low and most documents will
+fail ``gopher_short_doc``; install those packages to get FineWeb2's behaviour. Every other assigned
+tokenizer (spaCy blank pipelines incl. ja/Sudachi, zh/jieba, vi/pyvi; pythainlp newmm; indic-nlp
+trivial tokenizer; kiwipiepy) runs here without network access.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from datatrove.utils._import_utils import ASSETS_PATH
+from datatrove.utils.word_tokenizers import (
+    SpaCyTokenizer,
+    WhitespaceTokenizer,
+    WordTokenizer,
+    load_word_tokenizer,
+)
+
+from filters.config import validate_lang_script
+
+_PROBE = "Probe text 123, ok. 测试。"
+
+
+@dataclass(frozen=True)
+class TokenizerInfo:
+    lang_script: str
+    assigned: str | None  # FineWeb2's tokenizer, e.g. "SpaCyTokenizer(de)"; None if the code has none
+    used: str  # what actually tokenizes here
+    fallback: bool  # True when `used` is a substitute for `assigned`
+    error: str | None = None  # why the assigned one could not be used
+
+
+@lru_cache(maxsize=1)
+def _assignment_table() -> dict[str, str]:
+    """``xxx_Scrp -> "Type(tok_code)"`` from datatrove's own CSV, for reporting only."""
+    with open(os.path.join(ASSETS_PATH, "tokenizer_assignment.csv"), encoding="utf-8") as f:
+        return {
+            f"{r['code_3']}_{r['script']}": f"{r['type']}({r['tok_code']})" if r["tok_code"] else r["type"]
+            for r in csv.DictReader(f)
+            if r["type"]
+        }
+
+
+def _describe(tok: WordTokenizer) -> str:
+    lang = getattr(tok, "language", None)
+    return f"{type(tok).__name__}({lang})" if lang else type(tok).__name__
+
+
+@lru_cache(maxsize=None)
+def _shared(kind: str, language: str | None) -> WordTokenizer:
+    # One instance per (class, spaCy/indic code): many languages share a proxy (e.g. 500+ use spaCy
+    # "xx"), and datatrove's WhitespaceTokenizer caches its spaCy model in a single lru slot shared by
+    # all instances, so alternating between two instances would rebuild spaCy "xx" every time.
+    if kind == "WhitespaceTokenizer":
+        return WhitespaceTokenizer()
+    if kind == "SpaCyTokenizer":
+        return SpaCyTokenizer(language)
+    raise KeyError(kind)
+
+
+def _dedupe(tok: WordTokenizer) -> WordTokenizer:
+    if type(tok) is WhitespaceTokenizer:
+        return _shared("WhitespaceTokenizer", None)
+    if type(tok) is SpaCyTokenizer:
+        return _shared("SpaCyTokenizer", tok.language)
+    return tok
+
+
+def _substitute(lang_script: str) -> WordTokenizer:
+    if lang_script.endswith(("_Hani", "_Hans", "_Hant")):
+        return _shared("SpaCyTokenizer", "zh")
+    return _shared("WhitespaceTokenizer", None)
+
+
+@lru_cache(maxsize=None)
+def word_tokenizer(lang_script: str) -> tuple[WordTokenizer, TokenizerInfo]:
+    """(tokenizer, info) for ``lang_script``; one instance per process and language."""
+    validate_lang_script(lang_script)
+    assigned = _assignment_table().get(lang_script)
+    error = None
+    if assigned is not None:
+        try:
+            tok = _dedupe(load_word_tokenizer(lang_script))
+            tok.word_tokenize(_PROBE)  # force lazy loading now, so failures surface here
+            return tok, TokenizerInfo(lang_script, assigned, _describe(tok), fallback=False)
+        except Exception as e:  # ImportError, model download errors, ...: use the substitute
+            error = f"{type(e).__name__}: {e}"
+    else:
+        error = "no tokenizer assigned in datatrove's tokenizer_assignment.csv"
+    tok = _substitute(lang_script)
+    tok.word_tokenize(_PROBE)
+    return tok, TokenizerInfo(lang_script, assigned, _describe(tok), fallback=True, error=error)

@@ -1,0 +1,98 @@
+import importlib.util
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from datatrove.utils.word_tokenizers import WhitespaceTokenizer
+
+from filters.tokenizers import word_tokenizer
+
+# (code, text, words the assigned tokenizer must produce, assigned tokenizer)
+NATIVE = [
+    ("cmn_Hani", "我们今天去北京大学参观图书馆。", {"我们", "今天", "图书馆"}, "SpaCyTokenizer(zh)"),
+    ("jpn_Jpan", "私は東京大学で日本語を勉強しています。", {"私", "東京", "勉強"}, "SpaCyTokenizer(ja)"),
+    ("tha_Thai", "ฉันชอบกินข้าวผัดที่ร้านอาหารใกล้บ้าน", {"ฉัน", "ชอบ", "กิน", "บ้าน"}, "ThaiTokenizer"),
+    ("kor_Hang", "저는 서울에서 한국어를 공부하고 있습니다.", {"서울", "에서", "한국어"}, "KiwiTokenizer"),
+    ("hin_Deva", "मैं दिल्ली में हिंदी पढ़ रहा हूँ।", {"दिल्ली", "हिंदी", "।"}, "IndicNLPTokenizer(hi)"),
+    ("vie_Latn", "Tôi đang học tiếng Việt ở Hà Nội.", {"Tôi", "Hà Nội"}, "SpaCyTokenizer(vi)"),
+    ("arb_Arab", "أنا أدرس اللغة العربية في القاهرة.", {"العربية", "القاهرة", "."}, "SpaCyTokenizer(ar)"),
+    ("rus_Cyrl", "Я изучаю русский язык в Москве.", {"изучаю", "Москве", "."}, "SpaCyTokenizer(ru)"),
+    ("deu_Latn", "Ich lerne Deutsch in Berlin.", {"Ich", "Berlin", "."}, "SpaCyTokenizer(de)"),
+]
+
+
+@pytest.mark.parametrize("code,text,expected,assigned", NATIVE, ids=[n[0] for n in NATIVE])
+def test_assigned_tokenizer_segments_words(code, text, expected, assigned):
+    tok, info = word_tokenizer(code)
+    words = tok.word_tokenize(text)
+    assert expected <= set(words), words
+    assert info.assigned == assigned and info.used == assigned and not info.fallback
+
+
+def test_chinese_is_segmented_into_words_not_one_token_or_characters():
+    tok, _ = word_tokenizer("cmn_Hani")
+    words = tok.word_tokenize("北京大学图书馆明年春天进行全面翻修。")
+    assert 3 <= len(words) < 15 and any(len(w) > 1 for w in words)
+
+
+def test_tokenizer_is_cached_per_process_and_proxies_are_shared():
+    assert word_tokenizer("deu_Latn")[0] is word_tokenizer("deu_Latn")[0]
+    # gsw_Latn (Swiss German) uses spaCy "de" as proxy: one spaCy pipeline for both
+    assert word_tokenizer("gsw_Latn")[0] is word_tokenizer("deu_Latn")[0]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("stanza") is not None, reason="stanza installed here")
+def test_stanza_language_falls_back_to_whitespace_and_says_so():
+    tok, info = word_tokenizer("bel_Cyrl")
+    assert isinstance(tok, WhitespaceTokenizer)
+    assert info.fallback and info.assigned == "StanzaTokenizer(be)" and info.used == "WhitespaceTokenizer"
+    assert "stanza" in info.error
+    assert tok.word_tokenize("Я вывучаю беларускую мову ў Мінску.") == ["Я", "вывучаю", "беларускую", "мову", "ў", "Мінску", "."]
+    # all whitespace fallbacks share one instance (datatrove caches spaCy "xx" in one slot for all instances)
+    assert word_tokenizer("ukr_Cyrl")[0] is not tok  # native spaCy uk
+    assert word_tokenizer("xyz_Latn")[0] is tok
+
+
+@pytest.mark.skipif(importlib.util.find_spec("stanza") is not None, reason="stanza installed here")
+def test_han_script_fallback_uses_jieba_not_whitespace():
+    tok, info = word_tokenizer("lzh_Hani")
+    assert info.fallback and info.assigned == "StanzaTokenizer(lzh)" and info.used == "SpaCyTokenizer(zh)"
+    assert len(tok.word_tokenize("學而時習之，不亦說乎。")) > 3
+
+
+def test_code_without_any_assignment_gets_whitespace_fallback():
+    tok, info = word_tokenizer("xyz_Latn")
+    assert isinstance(tok, WhitespaceTokenizer)
+    assert info.fallback and info.assigned is None and "no tokenizer assigned" in info.error
+
+
+@pytest.mark.parametrize("bad", ["zh", "hin", "cmn_hani", "../x_Latn"])
+def test_bare_or_malformed_codes_are_rejected(bad):
+    # bare codes would pick the wrong tokenizer in datatrove (e.g. "zh" -> spaCy xx), so refuse them
+    with pytest.raises(ValueError):
+        word_tokenizer(bad)
+
+
+def test_all_tokenizers_load_and_run_with_the_network_blocked():
+    code = textwrap.dedent(
+        """
+        import socket
+        def _blocked(*a, **k):
+            raise OSError("network disabled in test")
+        socket.socket.connect = _blocked
+        socket.create_connection = _blocked
+        socket.getaddrinfo = _blocked
+        from filters.tokenizers import word_tokenizer
+        # every tokenizer family that needs more than a spaCy blank pipeline, plus both fallbacks
+        for code in ["cmn_Hani", "jpn_Jpan", "tha_Thai", "kor_Hang", "hin_Deva", "vie_Latn", "deu_Latn",
+                     "bel_Cyrl", "lzh_Hani"]:
+            tok, info = word_tokenizer(code)
+            assert tok.word_tokenize("test 测试 ทดสอบ 테스트") , code
+            print(code, info.used, info.fallback)
+        """
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "cmn_Hani SpaCyTokenizer(zh) False" in res.stdout
+    assert "tha_Thai ThaiTokenizer False" in res.stdout
