@@ -12,6 +12,7 @@ import json
 import math
 import os
 import sys
+import tempfile
 import time
 import traceback
 
@@ -34,7 +35,9 @@ def init_ray(cfg: PipelineConfig) -> None:
         return
     kwargs = dict(include_dashboard=False, logging_level="WARNING", log_to_driver=True)
     addr = cfg.ray_address
-    if addr is None and (os.environ.get("RAY_ADDRESS") or os.path.exists("/tmp/ray/ray_current_cluster")):
+    # where `ray start` records its address (RAY_TMPDIR moves it; infra/local.yaml uses that)
+    current = os.path.join(os.environ.get("RAY_TMPDIR") or tempfile.gettempdir(), "ray", "ray_current_cluster")
+    if addr is None and (os.environ.get("RAY_ADDRESS") or os.path.exists(current)):
         addr = "auto"  # a cluster started with `ray start` (e.g. by `ray up`) on this node
     if addr and addr != "local":
         try:

@@ -1,0 +1,44 @@
+"""Extraction: FineWeb2's trafilatura settings and the per-record time limit."""
+import gzip
+import time
+from pathlib import Path
+
+from curate.extract import extract
+from curate.warc import iter_records
+
+DATA = Path(__file__).parent / "data"
+
+
+def real_pages():
+    with open(DATA / "resiliparse_CC-MAIN-2020-34_excerpt.warc.gz", "rb") as f:
+        return list(iter_records(f, lambda *a: None))
+
+
+def test_real_page_extracts_main_text():
+    page = next(r for r in real_pages() if r.url == "http://0900-hovenier.nl/gelderland/oosterbeek/")
+    text, reason = extract(page.content, timeout_s=10)
+    assert reason is None and "hovenier" in text.lower() and "<" not in text
+
+
+def test_slow_page_costs_one_record_not_the_shard():
+    pages = real_pages()
+    # ~2 MB of dense markup: several seconds of trafilatura on this machine
+    huge = "<html><body>" + "".join(
+        f"<div class='c{i % 7}'><h2>Kop {i}</h2><p>Dit is alinea {i} met genoeg woorden om als tekst te tellen.</p>"
+        f"<ul><li>a {i}</li><li>b</li></ul><table><tr><td>x</td><td>{i}</td></tr></table></div>" for i in range(10000)
+    ) + "</body></html>"
+    t0 = time.time()
+    text, reason = extract(huge, timeout_s=0.3)
+    assert reason == "extract_timeout" and text is None
+    assert time.time() - t0 < 5  # the limit interrupted it
+    # the next record of the same worker is unaffected
+    page = next(r for r in pages if r.url == "http://0900-hovenier.nl/gelderland/oosterbeek/")
+    text, reason = extract(page.content, timeout_s=10)
+    assert reason is None and text
+
+
+def test_empty_and_broken_html_are_reasons_not_exceptions():
+    assert extract("<html><body></body></html>", timeout_s=5) == (None, "extract_empty")
+    deep = "<html><body>" + "<div>" * 200_000 + "<p>tief</p>" + "</div>" * 200_000 + "</body></html>"
+    text, reason = extract(deep, timeout_s=5)
+    assert (text is None) == (reason is not None)
