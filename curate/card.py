@@ -115,3 +115,20 @@ def render_card(cfg: PipelineConfig, stats: dict) -> str:
               "The data is released under the Open Data Commons Attribution License (ODC-By) v1.0; use is also subject "
               "to Common Crawl's terms of use.", "", "```bibtex", CITATION, "```", ""]
     return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`curate card OUTPUT`: re-render README.md from the output's stats.json."""
+    import argparse
+    import json
+
+    from curate import storage
+
+    p = argparse.ArgumentParser(prog="curate card")
+    p.add_argument("output")
+    output = p.parse_args(argv).output
+    stats = json.loads(storage.read_text(storage.join(output, "stats.json")))
+    cfg = PipelineConfig.from_yaml(json.dumps(stats["config"]), output=output)
+    storage.write_text(storage.join(output, "README.md"), render_card(cfg, stats))
+    print(storage.join(output, "README.md"))
+    return 0

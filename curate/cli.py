@@ -1,11 +1,23 @@
-"""`curate` command line: `curate run` (the FineWeb2 pipeline), `curate status OUTPUT`, `curate card OUTPUT`."""
+"""`curate` command line. Each subcommand lives in the module that does the work and exposes
+`main(argv) -> exit code`; this table is the only place that lists them."""
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import sys
 
 from curate.config import PipelineConfig
+
+COMMANDS = {
+    "run": ("curate.cli:run_pipeline_main", "run the FineWeb2 pipeline (same options as pipelines/fineweb2.py)"),
+    "status": ("curate.status:main", "progress and failures of a job, read from its output store alone"),
+    "card": ("curate.card:main", "re-render the dataset card of an output from its stats"),
+    "rehydrate": ("curate.rehydrate:main", "upsample an output by cluster size (FineWeb2 rehydration)"),
+    "publish": ("curate.publish:main", "push an output to the Hugging Face Hub"),
+    "cron": ("curate.cron:main", "process Common Crawl snapshots not yet in an output, incrementally"),
+    "eval-lid": ("langid.evaluate:main", "evaluate a language-ID model on labelled text"),
+    "calibrate": ("filters.calibrate:main", "derive a language's filter thresholds from reference corpora"),
+}
 
 
 def add_run_args(p: argparse.ArgumentParser) -> None:
@@ -43,54 +55,21 @@ def run_pipeline_main(argv: list[str] | None = None) -> int:
     return run_pipeline(cfg)
 
 
-def status_main(output: str) -> int:
-    from curate import storage
-    from curate.stats import Counters
-
-    work = storage.join(output, "_work")
-    markers = storage.list_files(storage.join(work, "shards"), "_SUCCESS.json")
-    failed = [json.loads(storage.read_text(u)) for u in storage.list_files(storage.join(work, "failed"), ".json")]
-    c = Counters()
-    for u in markers:
-        c.merge(Counters.from_rows(json.loads(storage.read_text(u))["counters"]))
-    print(f"output: {output}")
-    print(f"shards committed: {len(markers)}; failed: {len(failed)}")
-    for f in failed:
-        print(f"  FAILED {f['shard']}: {f['error']}")
-    print(f"documents read: {c.total('read', reason='kept')}; identified languages: {len(c.languages('langid'))}")
-    stats_uri = storage.join(output, "stats.json")
-    if storage.exists(stats_uri):
-        stats = json.loads(storage.read_text(stats_uri))
-        print("finished run:")
-        for lang, s in sorted(stats["languages"].items()):
-            print(f"  {lang}: train {s['train_docs']} test {s['test_docs']} removed {s['removed_docs']} duplicates {s['docs_duplicates']}")
-    return 1 if failed else 0
-
-
-def card_main(output: str) -> int:
-    from curate import storage
-    from curate.card import render_card
-
-    stats = json.loads(storage.read_text(storage.join(output, "stats.json")))
-    cfg = PipelineConfig.from_yaml(json.dumps(stats["config"]), output=output)
-    storage.write_text(storage.join(output, "README.md"), render_card(cfg, stats))
-    print(storage.join(output, "README.md"))
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    p = argparse.ArgumentParser(prog="curate")
-    sub = p.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("run", help="run the FineWeb2 pipeline (same options as pipelines/fineweb2.py)", add_help=False)
-    st = sub.add_parser("status", help="progress and failures of a job, from its output store")
-    st.add_argument("output")
-    cd = sub.add_parser("card", help="re-render the dataset card from stats.json")
-    cd.add_argument("output")
-    if argv and argv[0] == "run":
-        return run_pipeline_main(argv[1:])
-    a = p.parse_args(argv)
-    return {"status": lambda: status_main(a.output), "card": lambda: card_main(a.output)}[a.cmd]()
+    if not argv or argv[0] not in COMMANDS:
+        width = max(map(len, COMMANDS))
+        print("usage: curate COMMAND [options]\n\ncommands:", file=sys.stderr)
+        for name, (_target, help_) in COMMANDS.items():
+            print(f"  {name:<{width}}  {help_}", file=sys.stderr)
+        return 0 if argv and argv[0] in ("-h", "--help") else 2
+    module, func = COMMANDS[argv[0]][0].split(":")
+    try:
+        entry = getattr(importlib.import_module(module), func)
+    except ModuleNotFoundError as e:
+        print(f"error: `curate {argv[0]}` is not available in this installation ({e})", file=sys.stderr)
+        return 2
+    return entry(argv[1:])
 
 
 if __name__ == "__main__":

@@ -23,6 +23,6 @@ def test_failing_shard_is_quarantined_and_reported(tmp_path):
     stats = json.loads((out / "stats.json").read_text())
     assert stats["shards"]["committed"] == 1 and stats["shards"]["failed"] == [str(inp / "broken.warc.gz")]
     assert list((out / "data").glob("cmn_Hani/train/*.parquet"))  # the good shard's documents are there
-    status = subprocess.run([sys.executable, "-m", "curate.cli", "status", str(out)], capture_output=True, text=True, cwd=ROOT)
+    status = subprocess.run(["curate", "status", str(out)], capture_output=True, text=True, cwd=ROOT)
     assert status.returncode == 1
     assert "FAILED" in status.stdout and "broken.warc.gz" in status.stdout and "FileNotFoundError" in status.stdout

@@ -1,0 +1,367 @@
+#!/usr/bin/env python
+"""curate vs datatrove (FineWeb2 blocks) vs trafilatura alone, on the same WARC, in one window.
+
+    python bench/run.py --input real-pages.warc.gz [--reps 3] [--workers 1|2] [--only traf,datatrove,curate]
+
+Per rep, alternating (rep 1 of every config, then rep 2, ...):
+  traf       bench/traf_alone.py WARC                      (extraction bound: one process, one core)
+  datatrove  bench/datatrove_fineweb2.py --input DIR ...    (stage A + per-language stage B)
+  curate     pipelines/fineweb2.py --input DIR --output OUT --num-cpus N
+each under bench/measure.py (whole process tree CPU, peak RSS/PSS), pinned with `taskset -c 0`
+(`-c 0,1` with --workers 2; the poller is pinned to CPU 1 in 1-worker mode).
+
+"docs/s/core" = HTML response records in the input / CPU seconds of the whole process tree.
+Ratios are taken within a rep (back-to-back runs), then the median over reps.
+Writes bench/results/latest.json and bench/results/latest.md.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+from measure import measure  # noqa: E402
+
+PY = sys.executable
+CURATE_SCRIPT = REPO / "pipelines" / "fineweb2.py"
+SMALL_WARC = "/work/shared/data/cc_warc/resiliparse_CC-MAIN-2020-34_excerpt.warc.gz"
+
+
+# ---------------------------------------------------------------------------------------------- input
+
+
+def split_warc(src: Path, dst_dir: Path, parts: int) -> list[Path]:
+    """Split a WARC (one gzip member per record) into `parts` files of whole records, bytes unchanged."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    spans = []
+    with open(src, "rb") as f:
+        it = ArchiveIterator(f)
+        for rec in it:
+            rec.content_stream().read()
+            spans.append((it.get_record_offset(), it.get_record_length(), rec.rec_type))
+    resp = [i for i, s in enumerate(spans) if s[2] == "response"]
+    cut = [resp[len(resp) * k // parts] for k in range(1, parts)]
+    bounds = [0] + cut + [len(spans)]
+    out = []
+    with open(src, "rb") as f:
+        for k in range(parts):
+            p = dst_dir / f"part-{k:02d}.warc.gz"
+            with open(p, "wb") as o:
+                for off, length, _ in spans[bounds[k]:bounds[k + 1]]:
+                    f.seek(off)
+                    o.write(f.read(length))
+            out.append(p)
+    return out
+
+
+def count_html_responses(warc: Path) -> int:
+    from warcio.archiveiterator import ArchiveIterator
+
+    n = 0
+    with open(warc, "rb") as f:
+        for rec in ArchiveIterator(f):
+            if rec.rec_type == "response":
+                n += 1
+    return n
+
+
+# ---------------------------------------------------------------------------------------------- noise
+
+
+def _cpu_line(cpu: str) -> tuple[float, float]:
+    """(busy, steal) seconds of one CPU (or 'cpu' for all) from /proc/stat."""
+    tick = os.sysconf("SC_CLK_TCK")
+    with open("/proc/stat") as f:
+        for line in f:
+            parts = line.split()
+            if parts[0] == cpu:
+                v = [int(x) for x in parts[1:]]
+                idle = v[3] + v[4]
+                steal = v[7] if len(v) > 7 else 0
+                return (sum(v[:8]) - idle - steal) / tick, steal / tick
+    return 0.0, 0.0
+
+
+def measured(cmd: list[str], cpus: str, log: Path, env: dict) -> dict:
+    """measure() with taskset, plus how busy the measured CPUs were with other work (noise)."""
+    cpu_ids = [f"cpu{c}" for c in cpus.split(",")]
+    one = "," not in cpus
+    before = [_cpu_line(c) for c in cpu_ids]
+    with open(log, "wb") as lf:
+        m = measure(["taskset", "-c", cpus] + cmd, env=env, stdout=lf, stderr=subprocess.STDOUT,
+                    interval=0.05 if one else 0.2)
+    after = [_cpu_line(c) for c in cpu_ids]
+    busy = sum(a[0] - b[0] for a, b in zip(after, before))
+    steal = sum(a[1] - b[1] for a, b in zip(after, before))
+    m["noise"] = {
+        "other_busy_s_on_pinned_cpus": round(busy - m["cpu_s"], 2),  # >0: someone else ran there too
+        "steal_s": round(steal, 2),
+        "loadavg_after": open("/proc/loadavg").read().split()[:3],
+    }
+    m["log"] = str(log)
+    return m
+
+
+# ---------------------------------------------------------------------------------------------- configs
+
+
+def run_traf(ctx, rep_dir: Path) -> dict:
+    out = rep_dir / "traf.json"
+    m = measured([PY, str(HERE / "traf_alone.py"), *map(str, ctx["warcs"]), "--json", str(out)],
+                 "0", rep_dir / "traf.log", ctx["env"])
+    if out.exists():
+        m["result"] = json.loads(out.read_text())
+        m["extract_s"] = m["result"]["extract_s"]
+    return m
+
+
+def run_datatrove(ctx, rep_dir: Path) -> dict:
+    work = rep_dir / "datatrove"
+    m = measured([PY, str(HERE / "datatrove_fineweb2.py"), "--input", str(ctx["input_dir"]), "--work", str(work),
+                  "--lid-model", ctx["lid_model"], "--workers", str(ctx["workers"])] + ctx["datatrove_args"],
+                 ctx["cpus"], rep_dir / "datatrove.log", ctx["env"])
+    sf = work / "summary.json"
+    if sf.exists():
+        s = json.loads(sf.read_text())
+        m["docs"] = s.get("docs")
+        m["stage_seconds"] = s.get("stage_seconds", {})
+        m["skipped_languages"] = s.get("skipped_languages")
+        m["kept_per_language"] = {k: len(v) for k, v in s.get("kept_ids", {}).items()}
+        m["extract_s"] = sum(v for k, v in m["stage_seconds"].items() if "trafilatura" in k.lower())
+        if not ctx["keep_outputs"]:  # keep summary.json, drop the data
+            for sub in ("A", "B"):
+                shutil.rmtree(work / sub, ignore_errors=True)
+    return m
+
+
+def run_curate(ctx, rep_dir: Path) -> dict:
+    if not CURATE_SCRIPT.exists():
+        # TODO(curate): remove once pipelines/fineweb2.py lands; the harness then measures it as below.
+        return {"skipped": f"{CURATE_SCRIPT.relative_to(REPO)} not found"}
+    out = rep_dir / "curate"
+    m = measured([PY, str(CURATE_SCRIPT), "--input", str(ctx["input_dir"]), "--output", str(out),
+                  "--num-cpus", str(ctx["workers"])], ctx["cpus"], rep_dir / "curate.log", ctx["env"])
+    # TODO(curate): contract = OUTPUT/stats.json with {"stage_seconds": {stage: cpu s}, ...}; doc counts
+    # (e.g. "docs": {"final": N}) are picked up too when present.
+    sf = out / "stats.json"
+    if sf.exists():
+        s = json.loads(sf.read_text())
+        m["stage_seconds"] = s.get("stage_seconds", {})
+        m["docs"] = s.get("docs") or _curate_docs(s)
+        m["extract_s"] = sum(v for k, v in m["stage_seconds"].items()
+                             if "extract" in k.lower() or "trafilatura" in k.lower()) or None
+    else:
+        m["stats_missing"] = str(sf)
+    if not ctx["keep_outputs"]:
+        for p in out.iterdir() if out.exists() else []:
+            if p.name != "stats.json":
+                shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink()
+    return m
+
+
+def _curate_docs(stats: dict) -> dict | None:
+    """Kept documents per stage from curate's stats.json "counters" rows ({stage, language, reason, count})."""
+    rows = stats.get("counters")
+    if not isinstance(rows, list):
+        return None
+    kept: dict[str, int] = {}
+    for r in rows:
+        if isinstance(r, dict) and r.get("reason") == "kept":
+            kept[r.get("stage", "?")] = kept.get(r.get("stage", "?"), 0) + int(r.get("count", 0))
+    return {"kept_after_" + k: v for k, v in kept.items()} or None
+
+
+CONFIGS = {"traf": run_traf, "datatrove": run_datatrove, "curate": run_curate}
+
+
+# ---------------------------------------------------------------------------------------------- report
+
+
+def _med(xs):
+    xs = [x for x in xs if x is not None]
+    return round(statistics.median(xs), 3) if xs else None
+
+
+def _shares(stage_seconds: dict) -> dict:
+    tot = sum(v for v in stage_seconds.values() if v > 0)
+    return {k: round(100 * v / tot, 1) for k, v in stage_seconds.items()} if tot else {}
+
+
+def summarize(reps: list[dict], n_docs: int, workers: int) -> dict:
+    out = {}
+    for name in CONFIGS:
+        runs = [r[name] for r in reps if name in r and "cpu_s" in r[name]]
+        if not runs:
+            out[name] = {"skipped": next((r[name].get("skipped") for r in reps if name in r), "not run")}
+            continue
+        for m in runs:
+            m["docs_per_cpu_s"] = round(n_docs / m["cpu_s"], 2) if m["cpu_s"] else None
+            m["docs_per_wall_s"] = round(n_docs / m["wall_s"], 2) if m["wall_s"] else None
+        out[name] = {
+            "reps": len(runs),
+            "rc": [m["rc"] for m in runs],
+            "cpu_s": [m["cpu_s"] for m in runs],
+            "wall_s": [m["wall_s"] for m in runs],
+            "docs_per_cpu_s_median": _med([m["docs_per_cpu_s"] for m in runs]),
+            "docs_per_cpu_s_range": [min(m["docs_per_cpu_s"] for m in runs), max(m["docs_per_cpu_s"] for m in runs)],
+            "docs_per_wall_s_median": _med([m["docs_per_wall_s"] for m in runs]),
+            "peak_rss_mb_max": max(m["peak_rss_mb"] for m in runs),
+            "peak_tree_pss_mb_max": max(m["peak_tree_pss_mb"] for m in runs),
+            "noise_other_busy_s": [m["noise"]["other_busy_s_on_pinned_cpus"] for m in runs],
+            "extract_s": [m.get("extract_s") for m in runs],
+        }
+        st = [m.get("stage_seconds") for m in runs if m.get("stage_seconds")]
+        if st:
+            keys = sorted({k for s in st for k in s})
+            med = {k: _med([s.get(k, 0.0) for s in st]) for k in keys}
+            out[name]["stage_seconds_median"] = dict(sorted(med.items(), key=lambda kv: -(kv[1] or 0)))
+            out[name]["stage_share_pct"] = _shares(out[name]["stage_seconds_median"])
+        out[name]["docs"] = runs[-1].get("docs")
+        if name == "datatrove":
+            out[name]["skipped_languages"] = runs[-1].get("skipped_languages")
+    ratios = {}
+    for num, den in (("curate", "datatrove"), ("curate", "traf"), ("datatrove", "traf")):
+        per = [r[den]["cpu_s"] / r[num]["cpu_s"] for r in reps
+               if "cpu_s" in r.get(num, {}) and "cpu_s" in r.get(den, {}) and r[num]["cpu_s"]]
+        if per:  # docs/s/core ratio num/den = cpu_den / cpu_num on the same docs
+            ratios[f"{num}/{den}"] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
+    out["ratios_docs_per_cpu_s"] = ratios
+    return out
+
+
+def markdown(res: dict) -> str:
+    s, meta = res["summary"], res["meta"]
+    lines = [
+        f"# curate benchmark — {meta['date']}",
+        "",
+        f"Input `{meta['input']}`: {meta['html_records']} HTML response records. workers={meta['workers']}, "
+        f"pinned `taskset -c {meta['cpus']}`, {meta['reps']} rep(s), interleaved. docs/s/core = records / CPU s "
+        "of the whole process tree (measure.py). Host: "
+        f"{meta['nproc']} vCPUs, shared; 'other busy' = CPU s spent by other work on the pinned CPUs during the run.",
+        "",
+        "| config | docs/s/core (median) | range | docs/s wall | CPU s per rep | wall s per rep | peak RSS MB | tree PSS MB | other busy s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in CONFIGS:
+        c = s.get(name, {})
+        if "skipped" in c:
+            lines.append(f"| {name} | skipped: {c['skipped']} | | | | | | | |")
+            continue
+        lines.append(
+            f"| {name} | **{c['docs_per_cpu_s_median']}** | {c['docs_per_cpu_s_range'][0]}–{c['docs_per_cpu_s_range'][1]} "
+            f"| {c['docs_per_wall_s_median']} | {', '.join(map(str, c['cpu_s']))} | {', '.join(map(str, c['wall_s']))} "
+            f"| {c['peak_rss_mb_max']} | {c['peak_tree_pss_mb_max']} | {', '.join(map(str, c['noise_other_busy_s']))} |")
+    lines += ["", "Ratios of docs/s/core (per rep, back to back; median):", ""]
+    for k, v in s["ratios_docs_per_cpu_s"].items():
+        lines.append(f"- {k}: **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
+    for name in ("datatrove", "curate"):
+        c = s.get(name, {})
+        if c.get("stage_seconds_median"):
+            lines += ["", f"## {name}: CPU seconds per stage (median over reps) and share", "", "| stage | s | share |", "|---|---|---|"]
+            for k, v in c["stage_seconds_median"].items():
+                lines.append(f"| {k} | {v} | {c['stage_share_pct'].get(k, '')}% |")
+    for name in CONFIGS:
+        d = s.get(name, {})
+        if d.get("docs"):
+            extra = f"; skipped languages: {json.dumps(d.get('skipped_languages'))}" if name == "datatrove" else ""
+            lines += ["", f"{name} document flow (last rep): {json.dumps(d['docs'])}{extra}"]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------- main
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--input", required=True, help="a WARC file (one gzip member per record)")
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=1, choices=[1, 2], help="2 = scaling mode: input split in 2 files, 2 CPUs")
+    ap.add_argument("--cpu", type=int, default=0, choices=[0, 1], help="CPU to pin to in 1-worker mode")
+    ap.add_argument("--only", default="traf,datatrove,curate")
+    ap.add_argument("--lid-model", default="/work/shared/data/lid_models/lid.176.ftz")
+    ap.add_argument("--work", default=None, help="scratch dir (default: a temp dir under /tmp)")
+    ap.add_argument("--hf-home", default="/tmp/curate-bench-hf")
+    ap.add_argument("--no-warmup", action="store_true")
+    ap.add_argument("--datatrove-skip-english", action="store_true",
+                    help="no datatrove stage B for English (match curate's release_english=false)")
+    ap.add_argument("--keep-outputs", action="store_true")
+    ap.add_argument("--results", default=str(HERE / "results"))
+    ap.add_argument("--tag", default="latest", help="results file stem")
+    a = ap.parse_args()
+
+    only = [x for x in a.only.split(",") if x]
+    warc = Path(a.input).resolve()
+    work = Path(a.work or tempfile.mkdtemp(prefix="curate-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    input_dir = work / "input"
+    shutil.rmtree(input_dir, ignore_errors=True)
+    input_dir.mkdir()
+    if a.workers == 1:
+        (input_dir / warc.name).symlink_to(warc)
+        warcs = [warc]
+    else:
+        warcs = split_warc(warc, input_dir, a.workers)
+    env = dict(os.environ, HF_HOME=a.hf_home, PYTHONUNBUFFERED="1")
+    ctx = {"warcs": warcs, "input_dir": input_dir, "workers": a.workers, "cpus": str(a.cpu) if a.workers == 1 else ",".join(str(i) for i in range(a.workers)),
+           "env": env, "lid_model": a.lid_model, "keep_outputs": a.keep_outputs,
+           "datatrove_args": ["--skip-english"] if a.datatrove_skip_english else []}
+    n_docs = count_html_responses(warc)
+    if a.workers == 1:
+        os.sched_setaffinity(0, {1 - a.cpu})  # keep this harness and its poller off the measured CPU
+
+    if not a.no_warmup and "datatrove" in only:  # fills $HF_HOME (URL lists, LID copy), tldextract cache
+        print("warm-up: datatrove on the small excerpt (not counted)", file=sys.stderr)
+        subprocess.run([PY, str(HERE / "datatrove_fineweb2.py"), "--input", SMALL_WARC, "--work", str(work / "warmup"),
+                        "--lid-model", a.lid_model], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    reps = []
+    for r in range(a.reps):
+        rep_dir = work / f"rep{r + 1}"
+        rep_dir.mkdir(exist_ok=True)
+        rep = {}
+        for name in only:
+            print(f"rep {r + 1}/{a.reps}: {name} ...", file=sys.stderr, flush=True)
+            rep[name] = CONFIGS[name](ctx, rep_dir)
+            m = rep[name]
+            if "cpu_s" in m:
+                print(f"  rc={m['rc']} wall={m['wall_s']}s cpu={m['cpu_s']}s -> {n_docs / m['cpu_s']:.2f} docs/s/core "
+                      f"(other busy on pinned CPUs {m['noise']['other_busy_s_on_pinned_cpus']}s)", file=sys.stderr, flush=True)
+            else:
+                print(f"  {m}", file=sys.stderr, flush=True)
+        reps.append(rep)
+
+    import datatrove  # noqa: F401
+    import trafilatura
+
+    res = {
+        "meta": {
+            "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "input": str(warc), "input_bytes": warc.stat().st_size, "html_records": n_docs, "reps": a.reps,
+            "workers": a.workers, "cpus": ctx["cpus"], "nproc": os.cpu_count(), "kernel": platform.release(),
+            "python": platform.python_version(), "trafilatura": trafilatura.__version__, "work": str(work),
+        },
+        "summary": summarize(reps, n_docs, a.workers),
+        "reps": reps,
+    }
+    rdir = Path(a.results)
+    rdir.mkdir(parents=True, exist_ok=True)
+    (rdir / f"{a.tag}.json").write_text(json.dumps(res, indent=1))
+    md = markdown(res)
+    (rdir / f"{a.tag}.md").write_text(md)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
