@@ -147,26 +147,24 @@ def run_datatrove(ctx, rep_dir: Path) -> dict:
 
 
 def run_curate(ctx, rep_dir: Path) -> dict:
-    if not CURATE_SCRIPT.exists():
-        # TODO(curate): remove once pipelines/fineweb2.py lands; the harness then measures it as below.
-        return {"skipped": f"{CURATE_SCRIPT.relative_to(REPO)} not found"}
     out = rep_dir / "curate"
     m = measured([PY, str(CURATE_SCRIPT), "--input", str(ctx["input_dir"]), "--output", str(out),
-                  "--num-cpus", str(ctx["workers"])], ctx["cpus"], rep_dir / "curate.log", ctx["env"])
-    # TODO(curate): contract = OUTPUT/stats.json with {"stage_seconds": {stage: cpu s}, ...}; doc counts
-    # (e.g. "docs": {"final": N}) are picked up too when present.
-    sf = out / "stats.json"
-    if sf.exists():
-        s = json.loads(sf.read_text())
-        m["stage_seconds"] = s.get("stage_seconds", {})
-        m["docs"] = s.get("docs") or _curate_docs(s)
+                  "--num-cpus", str(ctx["workers"]), "--ray-address", "local"],
+                 ctx["cpus"], rep_dir / "curate.log", ctx["env"])
+    # stats.json: document counters; run.json: CPU seconds per stage of this run
+    sf, rf = out / "stats.json", out / "run.json"
+    if sf.exists() and rf.exists():
+        s, timings = json.loads(sf.read_text()), json.loads(rf.read_text())["timings"]
+        m["stage_seconds"] = {**timings.get("stage_cpu_s", {}), "finalize": timings.get("finalize_cpu_s", 0.0),
+                              "dedup (wall)": timings.get("dedup_s", 0.0)}
+        m["docs"] = _curate_docs(s)
         m["extract_s"] = sum(v for k, v in m["stage_seconds"].items()
                              if "extract" in k.lower() or "trafilatura" in k.lower()) or None
     else:
         m["stats_missing"] = str(sf)
     if not ctx["keep_outputs"]:
         for p in out.iterdir() if out.exists() else []:
-            if p.name != "stats.json":
+            if p.name not in ("stats.json", "run.json"):
                 shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink()
     return m
 

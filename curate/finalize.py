@@ -57,6 +57,7 @@ def finalize_group(lang: str, group: int, part_uris: list[str], cluster_uris: li
                 continue
             counters.add("dedup", lang, "kept" if bands is not None else "kept_too_short_to_hash")
             row["minhash_cluster_size"] = size
+            counters.add("clusters", lang, f"size={size}:{'removed' if reason else 'kept'}")  # rehydration input
             if reason is not None:
                 counters.add("filters", lang, reason)
                 row["filter_reason"] = reason

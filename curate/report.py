@@ -10,7 +10,17 @@ from curate.config import PipelineConfig
 from curate.stats import Counters
 
 
-def language_summary(counters: Counters, languages: list[str]) -> dict[str, dict]:
+def cluster_distribution(counters: Counters, lang: str) -> dict[str, dict[str, int]]:
+    """{cluster size: {"kept": n, "removed": n}} of cluster representatives (filter outcome by size)."""
+    out: dict[str, dict[str, int]] = {}
+    for (stage, l, reason), n in counters.c.items():
+        if stage == "clusters" and l == lang:
+            size, outcome = reason.removeprefix("size=").split(":")
+            out.setdefault(size, {"kept": 0, "removed": 0})[outcome] += n
+    return dict(sorted(out.items(), key=lambda kv: int(kv[0])))
+
+
+def language_summary(counters: Counters, languages: list[str], info: dict[str, dict]) -> dict[str, dict]:
     out = {}
     for lang in languages:
         passed_lid = counters.total("lid_threshold", lang, "kept")
@@ -26,6 +36,8 @@ def language_summary(counters: Counters, languages: list[str]) -> dict[str, dict
                for split in ("train", "test", "removed") for what in ("docs", "words", "bytes")},
             "filter_reasons": {r: n for (s, l, r), n in sorted(counters.c.items())
                                if s == "filters" and l == lang and r != "kept"},
+            "cluster_sizes": cluster_distribution(counters, lang),
+            **info.get(lang, {}),
         }
     return out
 
@@ -33,13 +45,19 @@ def language_summary(counters: Counters, languages: list[str]) -> dict[str, dict
 def write_outputs(cfg: PipelineConfig, shards, markers, counters: Counters, dedup_results, finals,
                   failed: list[dict], timings: dict) -> str:
     languages = sorted(dedup_results)
+    info: dict[str, dict] = {}
+    for m in markers:  # per-language settings the shard tasks used (same in every shard of a run)
+        for lang, d in m.get("languages", {}).items():
+            info.setdefault(lang, d)
+    lid_models = sorted({json.dumps(m["lid_model"], sort_keys=True) for m in markers if "lid_model" in m})
     stats = {
         "snapshot": cfg.snapshot if not cfg.input else None,
         "input": cfg.input,
         "config_hash": cfg.config_hash,
         "config": {k: v for k, v in cfg.to_dict().items() if k not in ("output", "ray_address", "num_cpus")},
         "shards": {"total": len(shards), "committed": len(markers), "failed": [f["shard"] for f in failed]},
-        "languages": language_summary(counters, languages),
+        "lid_model": json.loads(lid_models[0]) if lid_models else None,
+        "languages": language_summary(counters, languages, info),
         "dedup": {l: {k: r[k] for k in ("partitions", "rounds", "clustered_docs")} for l, r in dedup_results.items()},
         "files": sorted(f for m in finals for f in m["files"]),
         "counters": counters.to_rows(),

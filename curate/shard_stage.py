@@ -125,13 +125,15 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
             rows_by_lang.setdefault(lang, []).append(doc)
 
     clock("write")
-    parts = {}
+    parts, languages = {}, {}
     dump = cfg.snapshot
     for lang, rows in sorted(rows_by_lang.items()):
         clock("setup")  # first use of a language in this worker loads its tokenizer and filters
         threshold = lid_threshold(lang, model.kind, cfg)
-        tokenizer, _info = word_tokenizer(lang)
+        tokenizer, tok_info = word_tokenizer(lang)
         qfilter = quality_filter(lang)
+        languages[lang] = {"lid_threshold": threshold, "tokenizer": tok_info.used, "tokenizer_fallback": tok_info.fallback,
+                           "filter_config": "fallback" if qfilter.config.is_fallback else "fineweb2"}
         clock("write")
         for doc in rows:
             doc.update(dump=dump, file_path=shard_uri, doc_key=doc_key(doc["id"]),
@@ -156,6 +158,8 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
         "shard_id": sid,
         "config_hash": cfg.config_hash,
         "parts": parts,
+        "lid_model": {"spec": cfg.lid_model, "name": model.name, "kind": model.kind},
+        "languages": languages,
         "counters": counters.to_rows(),
         "cpu_seconds": round(time.process_time() - started, 3),
         "stage_cpu_seconds": {k: round(v, 3) for k, v in sorted(clock.seconds.items())},
