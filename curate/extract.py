@@ -13,6 +13,7 @@ import threading
 from contextlib import contextmanager
 
 import trafilatura
+from trafilatura.deduplication import LRU_TEST
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # one line per odd page is noise
 
@@ -42,6 +43,10 @@ def _time_limit(seconds: float):
 def extract(html: str, *, timeout_s: float, favor_precision: bool = True,
             include_comments: bool = False, deduplicate: bool = True) -> tuple[str | None, str | None]:
     """Return (text, None) or (None, reason) with reason in {extract_timeout, extract_empty, extract_error}."""
+    # `deduplicate` remembers text segments in a process-wide cache, so a page's extraction would depend
+    # on which pages the same worker saw before (later exact copies lose paragraphs). Clearing it per
+    # record keeps within-page deduplication and makes the result a function of the page alone.
+    LRU_TEST.clear()
     try:
         with _time_limit(timeout_s):
             text = trafilatura.extract(

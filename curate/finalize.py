@@ -30,9 +30,6 @@ def test_cutoff(cfg: PipelineConfig, docs_before_filtering: int) -> int:
 def finalize_group(lang: str, group: int, part_uris: list[str], cluster_uris: list[str],
                    cfg: PipelineConfig, docs_before_filtering: int) -> dict:
     from filters.formatters import finalize_text
-    from filters.tokenizers import word_tokenizer
-
-    tokenizer, _info = word_tokenizer(lang)
 
     started = time.process_time()
     counters = Counters()
@@ -80,6 +77,6 @@ def finalize_group(lang: str, group: int, part_uris: list[str], cluster_uris: li
             storage.write_parquet(storage.join(cfg.output, rel), pa.Table.from_pylist(chunk, schema=schema))
             files.append(rel)
         counters.add("output", lang, f"{split}_docs", len(rows))
-        counters.add("output", lang, f"{split}_words", sum(len(tokenizer.word_tokenize(r["text"])) for r in rows))
+        counters.add("output", lang, f"{split}_words", sum(r["n_words"] for r in rows))  # shard stage's count
         counters.add("output", lang, f"{split}_bytes", sum(len(r["text"].encode()) for r in rows))
     return {"files": files, "counters": counters.to_rows(), "cpu_seconds": round(time.process_time() - started, 3)}

@@ -34,6 +34,7 @@ STAGED_SCHEMA = pa.schema([
     ("warc_record_offset", pa.int64()),
     ("doc_key", pa.int64()),              # 63-bit hash of the WARC-Record-ID: dedup node id
     ("content_hash", pa.uint64()),        # xxh64 of the text: test split
+    ("n_words", pa.int64()),              # words by the language's tokenizer (counted once, here)
     ("filter_reason", pa.string()),
     ("minhash_bands", pa.list_(pa.uint64())),
 ])

@@ -138,12 +138,14 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
         for doc in rows:
             doc.update(dump=dump, file_path=shard_uri, doc_key=doc_key(doc["id"]),
                        content_hash=xxhash.xxh64_intdigest(doc["text"]))
+            clock("filters")
+            doc["n_words"] = len(qfilter.words(doc["text"]))  # tokenizes once; the filters reuse it
             if doc["language_score"] < threshold:
                 counters.add("lid_threshold", lang, "language_score")
                 doc.update(filter_reason="language_score", minhash_bands=None)
+                clock("write")
                 continue
             counters.add("lid_threshold", lang, "kept")
-            clock("filters")
             doc["filter_reason"] = qfilter.check(doc["text"])
             clock("minhash")
             doc["minhash_bands"] = doc_bands(doc["text"], tokenizer, cfg.minhash)

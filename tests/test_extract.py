@@ -42,3 +42,10 @@ def test_empty_and_broken_html_are_reasons_not_exceptions():
     deep = "<html><body>" + "<div>" * 200_000 + "<p>tief</p>" + "</div>" * 200_000 + "</body></html>"
     text, reason = extract(deep, timeout_s=5)
     assert (text is None) == (reason is not None)
+
+
+def test_extraction_does_not_depend_on_pages_seen_before():
+    page = next(r for r in real_pages() if r.url == "http://0900-hovenier.nl/gelderland/oosterbeek/")
+    first, _ = extract(page.content, timeout_s=10)
+    again, _ = extract(page.content, timeout_s=10)  # same worker, same page: trafilatura's cache would trim it
+    assert first == again and len(first) > 500
