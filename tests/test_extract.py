@@ -46,6 +46,6 @@ def test_empty_and_broken_html_are_reasons_not_exceptions():
 
 def test_extraction_does_not_depend_on_pages_seen_before():
     page = next(r for r in real_pages() if r.url == "http://0900-hovenier.nl/gelderland/oosterbeek/")
-    first, _ = extract(page.content, timeout_s=10)
-    again, _ = extract(page.content, timeout_s=10)  # same worker, same page: trafilatura's cache would trim it
-    assert first == again and len(first) > 500
+    # trafilatura's process-wide dedup cache empties the 4th extraction of the same text in a worker
+    texts = [extract(page.content, timeout_s=10)[0] for _ in range(5)]
+    assert len(set(texts)) == 1 and len(texts[0]) > 500
