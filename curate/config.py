@@ -60,6 +60,7 @@ class PipelineConfig:
     dedup_max_partitions: int = 256            # ...up to this many (bucket and cluster shuffles)
     dedup_parts_per_map_task: int = 64         # staged parts read by one bucket-map task
     dedup_max_rounds: int = 50               # label-propagation rounds before giving up loudly
+    dedup_index: str | None = None           # persisted index dir: deduplicate against earlier runs
     # --- finalize ---
     test_fraction: float = 0.01              # FineWeb2: min(1%, 100k docs) per language, by content hash
     test_max_docs: int = 100_000

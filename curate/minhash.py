@@ -31,8 +31,8 @@ def _permutations(seed: int, num_hashes: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def shingles(text: str, tokenizer, n_grams: int) -> np.ndarray:
-    words = tokenizer.word_tokenize(simplify_text(text, _NORM))
+def shingles(text: str, tokenizer, n_grams: int, simplified: str | None = None) -> np.ndarray:
+    words = tokenizer.word_tokenize(simplify_text(text, _NORM) if simplified is None else simplified)
     return np.fromiter((_HASH(" ".join(g)) for g in ngrams(words, n_grams)), dtype=np.uint64)
 
 
@@ -51,5 +51,11 @@ def band_keys(sig: np.ndarray, params: MinhashParams) -> list[int]:
 
 
 def doc_bands(text: str, tokenizer, params: MinhashParams) -> list[int] | None:
-    sig = signature(shingles(text, tokenizer, params.n_grams), params)
-    return None if sig is None else band_keys(sig, params)
+    return doc_hashes(text, tokenizer, params)[0]
+
+
+def doc_hashes(text: str, tokenizer, params: MinhashParams) -> tuple[list[int] | None, int]:
+    """(LSH band keys or None, exact hash of the normalised text): exact duplicates share the second."""
+    simplified = simplify_text(text, _NORM)
+    sig = signature(shingles(text, tokenizer, params.n_grams, simplified), params)
+    return (None if sig is None else band_keys(sig, params)), xxhash.xxh64_intdigest(simplified)

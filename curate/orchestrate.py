@@ -18,7 +18,7 @@ import traceback
 
 import ray
 
-from curate import dedup, storage
+from curate import dedup, dedup_index, storage
 from curate.commoncrawl import resolve_shards
 from curate.config import PipelineConfig
 from curate.finalize import finalize_group
@@ -57,45 +57,23 @@ def _shard_task(uri, cfg):
 
 
 @ray.remote
-def _bucket_map(uris, n):
-    return tuple(dedup.bucket_map(uris, n)) if n > 1 else dedup.bucket_map(uris, n)[0]
+def _task(fn, n_out, n_fixed, with_pieces, *args):
+    """Run a Ray-free stage function; Ray resolves top-level refs only, so piece lists come last."""
+    out = fn(*args[:n_fixed], list(args[n_fixed:])) if with_pieces else fn(*args)
+    flat = []
+    for x in (out if isinstance(out, tuple) else (out,)):
+        flat.extend(x if isinstance(x, list) else [x])
+    return flat[0] if n_out == 1 else tuple(flat)
 
 
-@ray.remote
-def _bucket_reduce(n, *pieces):
-    out = dedup.bucket_reduce(list(pieces), n)
-    return tuple(out) if n > 1 else out[0]
-
-
-@ray.remote
-def _cc_init(*pieces):
-    return dedup.cc_init(list(pieces))
-
-
-@ray.remote
-def _cc_round(state, first, n, *messages):
-    state, sent, out = dedup.cc_round(state, list(messages), n, first)
-    return (state, sent, *out)
-
-
-@ray.remote
-def _cluster_map(state, n):
-    out = dedup.cluster_map(state, n)
-    return tuple(out) if n > 1 else out[0]
-
-
-@ray.remote
-def _cluster_reduce(uri, *pieces):
-    return dedup.cluster_reduce(list(pieces), uri)
+def _remote(fn, n_out: int, fixed: tuple, pieces: list | None = None) -> list:
+    refs = _task.options(num_returns=n_out).remote(fn, n_out, len(fixed), pieces is not None, *fixed, *(pieces or ()))
+    return [refs] if n_out == 1 else list(refs)
 
 
 @ray.remote
 def _finalize(lang, group, parts, clusters, cfg, n_docs):
     return finalize_group(lang, group, parts, clusters, cfg, n_docs)
-
-
-def _as_list(refs, n):
-    return list(refs) if n > 1 else [refs]
 
 
 def _fingerprint(*items) -> str:
@@ -115,6 +93,7 @@ class Run:
         self.work = work_dir(cfg)
         self.failures: list[dict] = []
         self.timings: dict[str, float] = {}
+        self.run_id = cfg.snapshot if not cfg.input else "input-" + _fingerprint(cfg.input)
 
     def abs(self, rel: str) -> str:
         """Markers store paths relative to the work dir, so an output store can be moved or copied."""
@@ -169,7 +148,8 @@ class Run:
     def run_dedup(self, parts_by_lang: dict[str, list[dict]]) -> dict[str, dict]:
         cfg, results, active = self.cfg, {}, {}
         for lang, parts in sorted(parts_by_lang.items()):
-            fp = _fingerprint(cfg.config_hash, [(p["path"], p["rows"]) for p in parts])
+            runs = dedup_index.committed_runs(cfg.dedup_index, lang, self.run_id) if cfg.dedup_index else []
+            fp = _fingerprint(cfg.config_hash, [(p["path"], p["rows"]) for p in parts], [(r["run"], r["seq"]) for r in runs])
             marker_uri = storage.join(self.work, "dedup", lang, "_SUCCESS.json")
             m = _read_json(marker_uri)
             if m and m["fingerprint"] == fp and all(storage.exists(self.abs(u)) for u in m["clusters"]):
@@ -178,18 +158,24 @@ class Run:
             rows = sum(p["rows"] for p in parts)
             n = max(1, min(cfg.dedup_max_partitions, math.ceil(rows / cfg.dedup_docs_per_partition)))
             uris = [self.abs(p["path"]) for p in parts]
-            groups = [uris[i:i + cfg.dedup_parts_per_map_task] for i in range(0, len(uris), cfg.dedup_parts_per_map_task)]
-            maps = [_as_list(_bucket_map.options(num_returns=n).remote(g, n), n) for g in groups]
-            reds = [_as_list(_bucket_reduce.options(num_returns=n).remote(n, *[m_[p] for m_ in maps]), n) for p in range(n)]
-            states = [_cc_init.remote(*[r[p] for r in reds]) for p in range(n)]
-            active[lang] = {"n": n, "states": states, "msgs": [[] for _ in range(n)], "round": 0,
-                            "fp": fp, "marker": marker_uri}
+            step = cfg.dedup_parts_per_map_task
+            maps = [_remote(dedup.sig_map, n, (n, uris[i:i + step])) for i in range(0, len(uris), step)]
+            exact = [_remote(dedup.exact_reduce, 3 * n, (n,), [m_[p] for m_ in maps]) for p in range(n)]
+            old = []
+            if runs:
+                ix = [dedup_index.files(cfg.dedup_index, lang, runs, k) for k in ("buckets", "clusters", "aliases")]
+                old = [_remote(dedup.index_map, n, (n, ix[0][i:i + step], ix[1], ix[2])) for i in range(0, len(ix[0]), step)]
+            buckets = [_remote(dedup.bucket_reduce, n, (n,), [e[p] for e in exact] + [o[p] for o in old]) for p in range(n)]
+            states = [_remote(dedup.cc_init, 1, (), [b[p] for b in buckets] + [e[n + p] for e in exact])[0] for p in range(n)]
+            active[lang] = {"n": n, "states": states, "msgs": [[] for _ in range(n)], "round": 0, "fp": fp,
+                            "marker": marker_uri, "index_rows": [[e[2 * n + p] for e in exact] for p in range(n)],
+                            "runs": [r["run"] for r in runs]}
         while active:
             sent_refs = {}
             for lang, a in active.items():
                 n, outs = a["n"], []
                 for p in range(n):
-                    res = _cc_round.options(num_returns=2 + n).remote(a["states"][p], a["round"] == 0, n, *a["msgs"][p])
+                    res = _remote(dedup.cc_round, 2 + n, (a["states"][p], n, a["round"] == 0), a["msgs"][p])
                     a["states"][p] = res[0]
                     outs.append(res[2:])
                     sent_refs.setdefault(lang, []).append(res[1])
@@ -205,12 +191,15 @@ class Run:
         return results
 
     def _cluster_sizes(self, lang: str, a: dict) -> dict:
-        n = a["n"]
-        maps = [_as_list(_cluster_map.options(num_returns=n).remote(s, n), n) for s in a["states"]]
+        cfg, n = self.cfg, a["n"]
+        maps = [_remote(dedup.cluster_map, n, (s, n)) for s in a["states"]]
         rels = [f"dedup/{lang}/clusters-{q:04d}-of-{n:04d}.parquet" for q in range(n)]
-        rows = ray.get([_cluster_reduce.remote(self.abs(rels[q]), *[m[q] for m in maps]) for q in range(n)])
+        reduced = ray.get([_remote(dedup.cluster_reduce, 1, (self.abs(rels[q]),), [m[q] for m in maps])[0] for q in range(n)])
         marker = {"fingerprint": a["fp"], "clusters": rels, "partitions": n, "rounds": a["round"],
-                  "clustered_docs": int(sum(rows))}
+                  "clustered_docs": int(sum(int(r["rows"][0]) for r in reduced)), "index_runs_read": a["runs"]}
+        if cfg.dedup_index:  # written now, committed (visible to later runs) after finalize
+            rows = ray.get([_remote(dedup.index_labels, 1, (a["states"][p],), a["index_rows"][p])[0] for p in range(n)])
+            marker["index_files"] = dedup_index.write_run(cfg.dedup_index, lang, self.run_id, rows, reduced)
         storage.write_text(a["marker"], json.dumps(marker, indent=1))
         return marker
 
@@ -274,6 +263,11 @@ def run_pipeline(cfg: PipelineConfig) -> int:
     t2 = time.time()
     finals = run.run_finalize(parts_by_lang, dedup_results, docs_by_lang)
     run.sweep_stale(finals)
+    storage.sweep_temporaries(cfg.output)  # every task is done: temporaries are from killed writers
+    if cfg.dedup_index:  # the dataset is committed: later runs may now deduplicate against this one
+        for lang, r in dedup_results.items():
+            if "index_files" in r:
+                dedup_index.commit_run(cfg.dedup_index, lang, run.run_id, r["index_files"])
     for m in finals:
         counters.merge(Counters.from_rows(m["counters"]))
     run.timings["finalize_s"] = time.time() - t2

@@ -34,11 +34,15 @@ STAGED_SCHEMA = pa.schema([
     ("warc_record_offset", pa.int64()),
     ("doc_key", pa.int64()),              # 63-bit hash of the WARC-Record-ID: dedup node id
     ("content_hash", pa.uint64()),        # xxh64 of the text: test split
-    ("n_words", pa.int64()),              # words by the language's tokenizer (counted once, here)
+    ("n_words", pa.int64()),
+    ("exact_hash", pa.uint64()),          # xxh64 of the normalised text: exact duplicates fold before LSH              # words by the language's tokenizer (counted once, here)
     ("filter_reason", pa.string()),
     ("minhash_bands", pa.list_(pa.uint64())),
 ])
 
-BUCKET_SCHEMA = pa.schema([("bucket", pa.uint64()), ("doc_key", pa.int64())])
-EDGE_SCHEMA = pa.schema([("src", pa.int64()), ("dst", pa.int64())])
 CLUSTER_SCHEMA = pa.schema([("doc_key", pa.int64()), ("cluster_id", pa.int64()), ("cluster_size", pa.int64())])
+# The persisted per-language dedup index (incremental runs): bucket keys of every deduplicated
+# document under its cluster's id, the clusters' sizes and priorities, and ids merged into others.
+INDEX_BUCKET_SCHEMA = pa.schema([("bucket", pa.uint64()), ("node", pa.int64()), ("prio", pa.int64())])
+INDEX_CLUSTER_SCHEMA = pa.schema([("cluster_id", pa.int64()), ("prio", pa.int64()), ("size", pa.int64())])
+INDEX_ALIAS_SCHEMA = pa.schema([("old_id", pa.int64()), ("new_id", pa.int64())])

@@ -18,7 +18,7 @@ import xxhash
 from curate import storage
 from curate.config import PipelineConfig
 from curate.extract import extract
-from curate.minhash import doc_bands
+from curate.minhash import doc_hashes
 from curate.schema import STAGED_SCHEMA
 from curate.stats import Counters
 
@@ -148,7 +148,7 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
             counters.add("lid_threshold", lang, "kept")
             doc["filter_reason"] = qfilter.check(doc["text"])
             clock("minhash")
-            doc["minhash_bands"] = doc_bands(doc["text"], tokenizer, cfg.minhash)
+            doc["minhash_bands"], doc["exact_hash"] = doc_hashes(doc["text"], tokenizer, cfg.minhash)
             clock("write")
         table = pa.Table.from_pylist(rows, schema=STAGED_SCHEMA)
         rel = f"shards/{sid}/{lang}.parquet"  # markers hold paths relative to the work dir: outputs can move
