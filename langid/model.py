@@ -163,6 +163,18 @@ class LidModel:
             out[i] = self._result(lines[i], labs, ps)
         return out
 
+    def predict_raw(self, texts: list[str]) -> list[tuple[str, float]]:
+        """The model's own top-1 label (``__label__`` removed) and probability, before
+        normalisation and merging; ("", 0.0) for empty text. For evaluation."""
+        lines = [t.replace("\n", " ") if t else "" for t in texts]
+        todo = [i for i, line in enumerate(lines) if line.strip()]
+        out = [("", 0.0)] * len(lines)
+        if todo:
+            labels, probs = self._ft.predict([lines[i] for i in todo], k=1)
+            for i, lab, p in zip(todo, labels, probs):
+                out[i] = (lab[0].removeprefix("__label__"), float(p[0]))
+        return out
+
     def _result(self, text: str, labs, ps) -> LidResult:
         script = dominant_script(text) if self._needs_script else ""  # once per doc
         merged: dict[str, float] = {}

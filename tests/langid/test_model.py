@@ -91,22 +91,15 @@ def test_missing_model_is_a_clear_error(tmp_path):
         load_model(str(bad))
 
 
-def test_glotlid_style_labels_kept(tmp_path):
-    # A tiny real fastText model with GlotLID-style labels stands in for GlotLID v3.
-    import fasttext
-
-    lines = ["__label__srp_Cyrl ово је српски текст о граду и људима",
-             "__label__srp_Latn ovo je srpski tekst o gradu i ljudima",
-             "__label__fra_Latn ceci est un texte français sur la ville et les gens"] * 20
-    (tmp_path / "train.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    ft = fasttext.train_supervised(str(tmp_path / "train.txt"), epoch=50, minn=2, maxn=4,
-                                   dim=16, thread=1, verbose=0, seed=1)
-    ft.save_model(str(tmp_path / "glot.bin"))
-    m = load_model(str(tmp_path / "glot.bin"))
+def test_glotlid_style_labels_kept(glot_model_path):
+    # A tiny real fastText model with GlotLID-style labels (conftest) stands in for GlotLID v3.
+    m = load_model(glot_model_path)
     assert m.kind == "glotlid"
     res = m.predict(["ovo je srpski tekst", "ово је српски текст", "un texte français"])
     assert [f"{r.language}_{r.script}" for r in res] == ["srp_Latn", "srp_Cyrl", "fra_Latn"]
-    assert set(res[0].top_langs) <= {"srp_Cyrl", "srp_Latn", "fra_Latn"}
+    assert set(res[0].top_langs) <= {"srp_Cyrl", "srp_Latn", "fra_Latn", "deu_Latn"}
+    raw = m.predict_raw(["ovo je srpski tekst", ""])
+    assert raw[0][0] == "srp_Latn" and 0 < raw[0][1] <= 1 and raw[1] == ("", 0.0)
 
 
 # --- s3:// on moto's standalone server (real HTTP, S3 protocol) on loopback -----------
