@@ -290,3 +290,49 @@ def run_pipeline(cfg: PipelineConfig) -> int:
             log(f"  {f['shard']}: {f['error'][:300]}")
         return 1
     return 0
+
+
+@ray.remote
+def _stage_texts(texts, ids, dates, lang, params, uri):
+    """Signatures of raw texts into a staged part (for `dedup_documents`)."""
+    import pyarrow as pa
+
+    from curate.minhash import doc_hashes
+    from curate.schema import STAGED_SCHEMA
+    from curate.shard_stage import doc_key
+    from filters.tokenizers import word_tokenizer
+
+    tok = word_tokenizer(lang)[0]
+    rows = []
+    for text, id_, date in zip(texts, ids, dates):
+        bands, exact = doc_hashes(text, tok, params)
+        rows.append({"id": id_, "date": date, "doc_key": doc_key(id_), "minhash_bands": bands, "exact_hash": exact})
+    table = pa.Table.from_pylist(rows, schema=STAGED_SCHEMA)
+    storage.write_parquet(uri, table)
+    return table.num_rows
+
+
+def dedup_documents(table, lang: str, cfg: PipelineConfig, chunk: int = 5000):
+    """Deduplicate an Arrow table of documents (`text`, `id`, `date`) with the pipeline's dedup
+    stage; returns `id, cluster_id, cluster_size, is_representative` for every document.
+    For benchmarks and tools: the pipeline itself calls `Run.run_dedup` on staged shard parts."""
+    import numpy as np
+    import pyarrow as pa
+
+    from curate.shard_stage import doc_key
+
+    init_ray(cfg)
+    run = Run(cfg)
+    texts, ids, dates = (table.column(c).to_pylist() for c in ("text", "id", "date"))
+    parts, refs = [], []
+    for i in range(0, len(ids), chunk):
+        rel = f"docs/{lang}/{i // chunk:06d}.parquet"
+        refs.append(_stage_texts.remote(texts[i:i + chunk], ids[i:i + chunk], dates[i:i + chunk], lang, cfg.minhash, run.abs(rel)))
+        parts.append({"path": rel, "rows": len(ids[i:i + chunk])})
+    ray.get(refs)
+    result = run.run_dedup({lang: parts})[lang]
+    keys = np.array([doc_key(i) for i in ids], np.int64)
+    clusters = dedup.load_clusters([run.abs(u) for u in result["clusters"]], keys)
+    cid = np.array([clusters.get(int(k), (int(k), 1))[0] for k in keys], np.int64)
+    size = np.array([clusters.get(int(k), (int(k), 1))[1] for k in keys], np.int64)
+    return pa.table({"id": ids, "cluster_id": cid, "cluster_size": size, "is_representative": cid == keys})

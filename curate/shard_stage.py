@@ -44,14 +44,6 @@ def doc_key(record_id: str) -> int:
     return xxhash.xxh64_intdigest(record_id) & 0x7FFF_FFFF_FFFF_FFFF
 
 
-def lid_threshold(lang: str, model_kind: str, cfg: PipelineConfig) -> float:
-    if model_kind == "glotlid":
-        from filters.config import load_language_config
-
-        return load_language_config(lang).language_score
-    return cfg.lid_threshold_non_glotlid
-
-
 class StageClock:
     """CPU seconds per stage inside a shard task (for progress, run.json and the benchmarks)."""
 
@@ -72,6 +64,8 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
     from filters.tokenizers import word_tokenizer
     from filters.url import check_url
     from langid.model import load_model
+    from langid.precision import precision_filter
+    from langid.thresholds import threshold_for
 
     started = time.process_time()
     clock = StageClock()
@@ -129,11 +123,13 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
     dump = cfg.snapshot
     for lang, rows in sorted(rows_by_lang.items()):
         clock("setup")  # first use of a language in this worker loads its tokenizer and filters
-        threshold = lid_threshold(lang, model.kind, cfg)
+        threshold = threshold_for(lang, model.kind, default=cfg.lid_threshold_non_glotlid)
         tokenizer, tok_info = word_tokenizer(lang)
         qfilter = quality_filter(lang)
+        pfilter = precision_filter(lang)  # None for languages FineWeb2 found clean enough
         languages[lang] = {"lid_threshold": threshold, "tokenizer": tok_info.used, "tokenizer_fallback": tok_info.fallback,
-                           "filter_config": "fallback" if qfilter.config.is_fallback else "fineweb2"}
+                           "filter_config": "fallback" if qfilter.config.is_fallback else "fineweb2",
+                           "precision_filter": pfilter is not None}
         clock("write")
         for doc in rows:
             doc.update(dump=dump, file_path=shard_uri, doc_key=doc_key(doc["id"]),
@@ -147,6 +143,8 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
                 continue
             counters.add("lid_threshold", lang, "kept")
             doc["filter_reason"] = qfilter.check(doc["text"])
+            if doc["filter_reason"] is None and pfilter is not None:  # FineWeb2: after the quality filters
+                doc["filter_reason"] = pfilter.check(doc["url"], doc["text"])
             clock("minhash")
             doc["minhash_bands"], doc["exact_hash"] = doc_hashes(doc["text"], tokenizer, cfg.minhash)
             clock("write")
