@@ -102,7 +102,7 @@ def test_compact_lists_decide_exactly_like_datatrove_sets(flt):
     candidates += ["https://example.org/", "https://de.wikipedia.org/wiki/Berlin", "http://192.168.0.1/x",
                    "https://news.example.com/sex-and-the-city-review", "http://free-porn-videos.example.net/",
                    "https://an.wikipedia.org/wiki/Escopete", "http://01spb.ru/company/"]
-    sample_urls = [json.loads(l)["url"] for l in (tests_root() / "curate" / "sample" / "MANIFEST.jsonl").read_text().splitlines()]
+    sample_urls = [json.loads(l)["url"] for l in (_repo_root() / "curate" / "sample" / "MANIFEST.jsonl").read_text().splitlines()]
     candidates += sample_urls
     differ = []
     for url in candidates:
@@ -115,7 +115,7 @@ def test_compact_lists_decide_exactly_like_datatrove_sets(flt):
     assert len(candidates) > 2500 and blocked > 2000  # the comparison covers both outcomes
 
 
-def tests_root():
+def _repo_root():
     from pathlib import Path
 
     return Path(__file__).resolve().parents[2]
