@@ -137,3 +137,11 @@ def test_rerun_after_deleting_a_shard_output_reproduces_identical_files(sample_r
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "already committed" in proc.stderr
     assert digest(copy) == before
+
+
+def test_one_worker_gives_the_same_files_as_two(sample_run, tmp_path):
+    out, _, cfg = sample_run
+    one = tmp_path / "one"
+    proc = run_cli("--output", str(one), "--config", str(cfg), "--num-cpus", "1")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert digest(one) == digest(out)
