@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from curate import storage
-from curate.card import render_card
+from curate.card import write_card
 from curate.config import PipelineConfig
 from curate.stats import Counters
 
@@ -66,6 +66,4 @@ def write_outputs(cfg: PipelineConfig, shards, markers, counters: Counters, dedu
     run_info = {"timings": timings, "failures": failed,
                 "shard_cpu_seconds": {m["shard_id"]: m.get("cpu_seconds") for m in markers}}
     storage.write_text(storage.join(cfg.output, "run.json"), json.dumps(run_info, indent=1, sort_keys=True))
-    card_uri = storage.join(cfg.output, "README.md")
-    storage.write_text(card_uri, render_card(cfg, stats))
-    return card_uri
+    return write_card(cfg, stats)  # card, pictures, rehydration weights, diff against the previous card
