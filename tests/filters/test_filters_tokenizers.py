@@ -1,3 +1,4 @@
+import functools
 import importlib.util
 import subprocess
 import sys
@@ -96,3 +97,35 @@ def test_all_tokenizers_load_and_run_with_the_network_blocked():
     assert res.returncode == 0, res.stderr[-3000:]
     assert "cmn_Hani SpaCyTokenizer(zh) False" in res.stdout
     assert "tha_Thai ThaiTokenizer False" in res.stdout
+
+
+@functools.lru_cache(maxsize=1)
+def _sample_texts() -> list[str]:
+    """Real extracted text of the bundled sample's first shard (many languages), extracted once."""
+    from pathlib import Path
+
+    from curate.extract import extract
+    from curate.warc import iter_records
+
+    shard = sorted((Path(__file__).resolve().parents[2] / "curate" / "sample" / "CC-MAIN-SAMPLE").glob("*.warc.gz"))[0]
+    with open(shard, "rb") as f:
+        texts = [extract(r.content, timeout_s=10)[0] for r in iter_records(f, lambda *a: None)]
+    return [t for t in texts if t][:40]
+
+
+@pytest.mark.parametrize("lang", ["deu_Latn", "fra_Latn", "rus_Cyrl", "arb_Arab", "ell_Grek", "tur_Latn", "pol_Latn",
+                                  "eng_Latn", "heb_Hebr", "spa_Latn", "nld_Latn", "epo_Latn", "vie_Latn", "cmn_Hani",
+                                  "jpn_Jpan"])
+def test_cached_tokenization_equals_datatrove(lang):
+    """Same tokens as datatrove's own tokenizer, on raw and on normalised (MinHash) text."""
+    from datatrove.utils.text import TextNormConfig, simplify_text
+    from datatrove.utils.word_tokenizers import load_word_tokenizer
+
+    ours, _ = word_tokenizer(lang)
+    ref = load_word_tokenizer(lang)
+    if type(ref).__name__ == "WhitespaceTokenizer":
+        ref = ref._spacy_xx
+    texts = _sample_texts() + ["  leading and  double spaces\tand tabs\nnew lines ", "", "IS_ALPHA odd", "U.S.A. e.g. z.B. l'homme don't"]
+    for text in texts + [simplify_text(t, TextNormConfig()) for t in texts]:
+        assert ours.word_tokenize(text) == ref.word_tokenize(text)
+    assert ours.word_tokenize(texts[0]) == ref.word_tokenize(texts[0])  # cached path, second time
