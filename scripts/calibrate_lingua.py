@@ -149,6 +149,12 @@ def run_all(shared: Path, work: Path, langs: list[str] | None) -> int:
         report = json.loads((work / "reports" / f"{lang}.json").read_text())
         results.append((code, lang, cc_kind, report))
     print(summary_table(results))
+    print()
+    print(aggregate(results))
+    with_cc = [r for r in results if r[2] != "reference"]
+    if with_cc:
+        print("\nlanguages with their own CC pages:\n")
+        print(aggregate(with_cc))
     (work / "summary.json").write_text(json.dumps([{"code": c, "lang": l, "cc": k, "report": r} for c, l, k, r in results], indent=1))
     return 0
 
@@ -170,6 +176,30 @@ def summary_table(results) -> str:
     return "\n".join(rows)
 
 
+def aggregate(results) -> str:
+    """Per key over all languages: median |relative drift| to the shipped value and the share of
+    languages within 25% of it; stop words: mean Jaccard and mean share of shipped words found."""
+    import statistics
+
+    from filters.calibrate import compare_configs
+    from filters.config import load_language_config
+
+    per_key: dict[str, list[float]] = {}
+    jac, found = [], []
+    for _code, lang, _cc, report in results:
+        for d in compare_configs(report["config"], load_language_config(lang)):
+            if d["key"] == "stopwords":
+                jac.append(d["jaccard"])
+                found.append(len(d["common"]) / max(1, d["b"]))
+            elif d["key"] != "language_score":
+                per_key.setdefault(d["key"], []).append(abs(d["a"] - d["b"]) / abs(d["b"]) if d["b"] else float("inf"))
+    lines = ["| key | languages | median abs. relative drift | within 25% of shipped |", "|---|---|---|---|"]
+    for k, v in per_key.items():
+        lines.append(f"| {k} | {len(v)} | {100 * statistics.median(v):.0f}% | {100 * sum(x <= 0.25 for x in v) / len(v):.0f}% |")
+    lines.append(f"| stopwords | {len(jac)} | mean Jaccard {statistics.mean(jac):.2f} | shipped words found: {100 * statistics.mean(found):.0f}% |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--shared", type=Path, default=Path("/work/shared/data"))
@@ -177,7 +207,15 @@ def main(argv=None) -> int:
     p.add_argument("--cc-pages", type=int, default=60, help="English CC pages in the fixture")
     p.add_argument("--work", type=Path, default=Path("/tmp/calibrate_lingua"))
     p.add_argument("--languages", nargs="*", help="lingua codes (default: all)")
+    p.add_argument("--summarize", action="store_true", help="only re-print the tables from WORK/summary.json")
     a = p.parse_args(argv)
+    if a.summarize:
+        rows = [(r["code"], r["lang"], r["cc"], r["report"]) for r in json.loads((a.work / "summary.json").read_text())]
+        print(summary_table(rows) + "\n\n" + aggregate(rows))
+        with_cc = [r for r in rows if r[2] != "reference"]
+        if with_cc:
+            print("\nlanguages with their own CC pages:\n\n" + summary_table(with_cc) + "\n\n" + aggregate(with_cc))
+        return 0
     if a.build_fixtures:
         build_fixtures(a.shared, a.cc_pages)
         return 0
