@@ -146,11 +146,33 @@ def run_datatrove(ctx, rep_dir: Path) -> dict:
     return m
 
 
-def run_curate(ctx, rep_dir: Path) -> dict:
-    out = rep_dir / "curate"
+def decisions(out: Path) -> dict[str, str]:
+    """id -> where curate put it (subset/split and filter reason): what 'same decisions' compares."""
+    import pyarrow.parquet as pq
+
+    result = {}
+    for f in sorted((out / "data").rglob("*.parquet")):
+        cols = ["id", "filter_reason"] if f.parent.parent.name.endswith("_removed") else ["id"]
+        for r in pq.read_table(f, columns=cols).to_pylist():
+            result[r["id"]] = f"{f.parent.parent.name}/{f.parent.name}/{r.get('filter_reason') or ''}"
+    return result
+
+
+def run_curate(ctx, rep_dir: Path, plain: bool = False) -> dict:
+    name = "curate-plain" if plain else "curate"
+    out = rep_dir / name
+    extra = []
+    if plain:  # the unoptimised configuration: datatrove's plain tokenizers and URL sets
+        cfg = rep_dir / "plain.yaml"
+        cfg.write_text("unoptimised: true\n")
+        extra = ["--config", str(cfg)]
     m = measured([PY, str(CURATE_SCRIPT), "--input", str(ctx["input_dir"]), "--output", str(out),
-                  "--num-cpus", str(ctx["workers"]), "--ray-address", "local"],
-                 ctx["cpus"], rep_dir / "curate.log", ctx["env"])
+                  "--num-cpus", str(ctx["workers"]), "--ray-address", "local", *extra],
+                 ctx["cpus"], rep_dir / f"{name}.log", ctx["env"])
+    if (out / "data").exists():
+        d = decisions(out)
+        (rep_dir / f"{name}.decisions.json").write_text(json.dumps(d, sort_keys=True))
+        m["decisions_file"] = str(rep_dir / f"{name}.decisions.json")
     # stats.json: document counters; run.json: CPU seconds per stage of this run
     sf, rf = out / "stats.json", out / "run.json"
     if sf.exists() and rf.exists():
@@ -181,7 +203,20 @@ def _curate_docs(stats: dict) -> dict | None:
     return {"kept_after_" + k: v for k, v in kept.items()} or None
 
 
-CONFIGS = {"traf": run_traf, "datatrove": run_datatrove, "curate": run_curate}
+CONFIGS = {"traf": run_traf, "datatrove": run_datatrove, "curate": run_curate,
+           "curate-plain": lambda ctx, rep_dir: run_curate(ctx, rep_dir, plain=True)}
+
+
+def decision_check(reps: list[dict]) -> dict:
+    """Same kept ids and same reasons with and without the speed-ups, per rep."""
+    out = []
+    for r in reps:
+        a, b = r.get("curate", {}).get("decisions_file"), r.get("curate-plain", {}).get("decisions_file")
+        if a and b:
+            da, db = json.loads(Path(a).read_text()), json.loads(Path(b).read_text())
+            diff = sorted(k for k in set(da) | set(db) if da.get(k) != db.get(k))
+            out.append({"documents": len(da), "differ": len(diff), "examples": diff[:5]})
+    return {"per_rep": out, "identical": bool(out) and all(x["differ"] == 0 for x in out)}
 
 
 # ---------------------------------------------------------------------------------------------- report
@@ -230,12 +265,13 @@ def summarize(reps: list[dict], n_docs: int, workers: int) -> dict:
         if name == "datatrove":
             out[name]["skipped_languages"] = runs[-1].get("skipped_languages")
     ratios = {}
-    for num, den in (("curate", "datatrove"), ("curate", "traf"), ("datatrove", "traf")):
+    for num, den in (("curate", "datatrove"), ("curate", "traf"), ("datatrove", "traf"), ("curate", "curate-plain")):
         per = [r[den]["cpu_s"] / r[num]["cpu_s"] for r in reps
                if "cpu_s" in r.get(num, {}) and "cpu_s" in r.get(den, {}) and r[num]["cpu_s"]]
         if per:  # docs/s/core ratio num/den = cpu_den / cpu_num on the same docs
             ratios[f"{num}/{den}"] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
     out["ratios_docs_per_cpu_s"] = ratios
+    out["decisions_curate_vs_plain"] = decision_check(reps)
     return out
 
 
@@ -261,6 +297,10 @@ def markdown(res: dict) -> str:
             f"| {name} | **{c['docs_per_cpu_s_median']}** | {c['docs_per_cpu_s_range'][0]}–{c['docs_per_cpu_s_range'][1]} "
             f"| {c['docs_per_wall_s_median']} | {', '.join(map(str, c['cpu_s']))} | {', '.join(map(str, c['wall_s']))} "
             f"| {c['peak_rss_mb_max']} | {c['peak_tree_pss_mb_max']} | {', '.join(map(str, c['noise_other_busy_s']))} |")
+    dc = s.get("decisions_curate_vs_plain", {})
+    if dc.get("per_rep"):
+        per = "; ".join(f"{x['documents']} docs, {x['differ']} differ" for x in dc["per_rep"])
+        lines += ["", f"Decision equality, curate vs curate-plain (unoptimised): identical = **{dc['identical']}** ({per})"]
     lines += ["", "Ratios of docs/s/core (per rep, back to back; median):", ""]
     for k, v in s["ratios_docs_per_cpu_s"].items():
         lines.append(f"- {k}: **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
@@ -287,7 +327,7 @@ def main():
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--workers", type=int, default=1, choices=[1, 2], help="2 = scaling mode: input split in 2 files, 2 CPUs")
     ap.add_argument("--cpu", type=int, default=0, choices=[0, 1], help="CPU to pin to in 1-worker mode")
-    ap.add_argument("--only", default="traf,datatrove,curate")
+    ap.add_argument("--only", default="traf,datatrove,curate,curate-plain")
     ap.add_argument("--lid-model", default="/work/shared/data/lid_models/lid.176.ftz")
     ap.add_argument("--work", default=None, help="scratch dir (default: a temp dir under /tmp)")
     ap.add_argument("--hf-home", default="/tmp/curate-bench-hf")

@@ -71,6 +71,9 @@ class PipelineConfig:
     ray_address: str | None = None
     shard_retries: int = 2                   # application errors retried before a shard is quarantined
     progress_interval_s: float = 5.0
+    # benchmark switch: datatrove's plain spaCy tokenization and Python-set URL lists instead of our
+    # cached/memory-mapped versions. Decisions are identical by design; bench/ checks they are.
+    unoptimised: bool = False
 
     def __post_init__(self):
         for lang in self.languages:
@@ -86,7 +89,7 @@ class PipelineConfig:
     def config_hash(self) -> str:
         """Hash of the parameters that decide which documents are kept (not paths or resources)."""
         d = self.to_dict()
-        for k in ("output", "num_cpus", "ray_address", "progress_interval_s", "limit_shards"):
+        for k in ("output", "num_cpus", "ray_address", "progress_interval_s", "limit_shards", "unoptimised"):
             d.pop(k)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 

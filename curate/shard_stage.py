@@ -67,6 +67,7 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
     from langid.precision import precision_filter
     from langid.thresholds import threshold_for
 
+    os.environ["CURATE_UNOPTIMISED"] = "1" if cfg.unoptimised else "0"  # read by filters/ at first load
     started = time.process_time()
     clock = StageClock()
     sid = shard_id(shard_uri)

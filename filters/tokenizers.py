@@ -90,7 +90,7 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
         if self._cached is None:
             from spacy.tokenizer import Tokenizer
 
-            rule_based = type(self.tokenizer.tokenizer) is Tokenizer
+            rule_based = type(self.tokenizer.tokenizer) is Tokenizer and os.environ.get("CURATE_UNOPTIMISED") != "1"
             self._cached = lru_cache(maxsize=1 << 20)(self._substring_tokens) if rule_based else False
         if not self._cached:
             return super().word_tokenize(text)

@@ -96,6 +96,10 @@ def url_filter() -> URLFilter:
             if _filter is None:
                 flt = URLFilter()
                 flt.tldextractor = offline_tld_extractor()
+                if os.environ.get("CURATE_UNOPTIMISED") == "1":  # benchmark baseline: datatrove's sets
+                    flt.download_data()
+                    _filter = flt
+                    return flt
                 arrays = blocklist_arrays()
                 flt.block_listed_domains = HashedSet(arrays["domains"])
                 flt.block_listed_url = HashedSet(arrays["urls"])
