@@ -20,22 +20,11 @@ REMOVED_SCHEMA = OUTPUT_SCHEMA.append(pa.field("filter_reason", pa.string()))
 
 # One (shard, language) part written by the shard stage: every document that passed LID,
 # with its filter verdict (null = passed) and LSH band keys (null when it cannot be deduplicated).
-STAGED_SCHEMA = pa.schema([
-    ("text", pa.string()),
-    ("id", pa.string()),
-    ("dump", pa.string()),
-    ("url", pa.string()),
-    ("date", pa.string()),
-    ("file_path", pa.string()),
-    ("language", pa.string()),
-    ("language_score", pa.float64()),
-    ("language_script", pa.string()),
-    ("top_langs", pa.string()),
-    ("warc_record_offset", pa.int64()),
+STAGED_SCHEMA = pa.schema([f for f in OUTPUT_SCHEMA if f.name != "minhash_cluster_size"] + [
     ("doc_key", pa.int64()),              # 63-bit hash of the WARC-Record-ID: dedup node id
     ("content_hash", pa.uint64()),        # xxh64 of the text: test split
-    ("n_words", pa.int64()),
-    ("exact_hash", pa.uint64()),          # xxh64 of the normalised text: exact duplicates fold before LSH              # words by the language's tokenizer (counted once, here)
+    ("n_words", pa.int64()),              # words by the language's tokenizer (counted once, here)
+    ("exact_hash", pa.uint64()),          # xxh64 of the normalised text: exact duplicates fold before LSH
     ("filter_reason", pa.string()),
     ("minhash_bands", pa.list_(pa.uint64())),
 ])

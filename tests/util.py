@@ -16,3 +16,14 @@ def run_cli(*args, timeout=1800):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
 
 
+
+
+# Prepended to code run in a subprocess to prove it needs no network: every connection attempt fails.
+NO_NETWORK = """
+import socket
+def _blocked(*a, **k):
+    raise OSError("network disabled in test")
+socket.socket.connect = _blocked
+socket.create_connection = _blocked
+socket.getaddrinfo = _blocked
+"""

@@ -8,6 +8,7 @@ import pytest
 from datatrove.utils.word_tokenizers import WhitespaceTokenizer
 
 from filters.tokenizers import word_tokenizer
+from tests.util import NO_NETWORK
 
 # (code, text, words the assigned tokenizer must produce, assigned tokenizer)
 NATIVE = [
@@ -76,14 +77,8 @@ def test_bare_or_malformed_codes_are_rejected(bad):
 
 
 def test_all_tokenizers_load_and_run_with_the_network_blocked():
-    code = textwrap.dedent(
+    code = NO_NETWORK + textwrap.dedent(
         """
-        import socket
-        def _blocked(*a, **k):
-            raise OSError("network disabled in test")
-        socket.socket.connect = _blocked
-        socket.create_connection = _blocked
-        socket.getaddrinfo = _blocked
         from filters.tokenizers import word_tokenizer
         # every tokenizer family that needs more than a spaCy blank pipeline, plus both fallbacks
         for code in ["cmn_Hani", "jpn_Jpan", "tha_Thai", "kor_Hang", "hin_Deva", "vie_Latn", "deu_Latn",

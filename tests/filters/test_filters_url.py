@@ -5,6 +5,7 @@ import textwrap
 import pytest
 
 from filters.url import check_url, url_filter
+from tests.util import NO_NETWORK
 
 
 @pytest.fixture(scope="module")
@@ -52,14 +53,8 @@ def test_empty_url_is_a_caller_error():
 
 
 def test_tldextract_uses_its_bundled_snapshot_without_network_or_tracebacks():
-    code = textwrap.dedent(
+    code = NO_NETWORK + textwrap.dedent(
         """
-        import socket
-        def _blocked(*a, **k):
-            raise OSError("network disabled in test")
-        socket.socket.connect = _blocked
-        socket.create_connection = _blocked
-        socket.getaddrinfo = _blocked
         from filters.url import offline_tld_extractor
         ext = offline_tld_extractor()
         r = ext("https://news.bbc.co.uk/x")
