@@ -1,4 +1,5 @@
-"""All reads and writes of `curate` go through here: local paths and ``s3://`` URIs.
+"""All reads and writes of `curate` go through here: local paths, ``s3://`` URIs, and read-only
+``https://`` URLs (Common Crawl's HTTPS mirror, collinfo.json).
 
 Writes are atomic: data lands under a temporary name (local) or is uploaded as one object
 (S3 objects only become visible once complete), so a reader never sees half a file.
@@ -11,16 +12,28 @@ import contextlib
 import functools
 import io
 import os
+import random
 import shutil
 import tempfile
 import time
 from typing import IO, Iterator
 
 S3 = "s3://"
+HTTP = ("https://", "http://")
+READ_ATTEMPTS = 6  # whole-object reads: a short or broken body is retried this many times
 
 
 def is_s3(uri: str) -> bool:
     return uri.startswith(S3)
+
+
+def is_http(uri: str) -> bool:
+    return uri.startswith(HTTP)
+
+
+def _backoff(attempt: int) -> None:
+    """Full-jitter exponential backoff (AWS's recommendation): 0.25 s, 0.5 s, ... capped at 20 s."""
+    time.sleep(random.uniform(0, min(20.0, 0.25 * 2 ** attempt)))
 
 
 def join(base: str, *parts: str) -> str:
@@ -46,11 +59,77 @@ def _s3_client():
     return boto3.session.Session().client("s3", endpoint_url=endpoint, config=cfg)
 
 
+def _s3_read(bucket: str, key: str) -> bytes:
+    """GET a whole object. boto3 retries failed requests, not a body cut short after the headers
+    arrived: that surfaces here (length check or a streaming error) and the GET is repeated."""
+    from botocore.exceptions import ConnectionClosedError, IncompleteReadError, ReadTimeoutError, ResponseStreamingError
+
+    for attempt in range(READ_ATTEMPTS):
+        try:
+            resp = _s3_client().get_object(Bucket=bucket, Key=key)
+            body = resp["Body"].read()
+            if len(body) != resp["ContentLength"]:
+                raise IncompleteReadError(actual_bytes=len(body), expected_bytes=resp["ContentLength"])
+            return body
+        except (IncompleteReadError, ResponseStreamingError, ReadTimeoutError, ConnectionClosedError):
+            if attempt == READ_ATTEMPTS - 1:
+                raise
+            _backoff(attempt)
+    raise AssertionError("unreachable")
+
+
+@functools.lru_cache(maxsize=None)
+def _http_session():
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    # 429 and 5xx (Common Crawl's mirror throttles with 503 "Slow Down"): exponential backoff,
+    # honouring Retry-After; connection errors too
+    retry = Retry(total=8, connect=8, read=8, status=8, backoff_factor=0.5, backoff_max=30,
+                  status_forcelist=(429, 500, 502, 503, 504), allowed_methods=("GET", "HEAD"),
+                  respect_retry_after_header=True, raise_on_status=True)
+    session = requests.Session()
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    session.mount("https://", HTTPAdapter(max_retries=retry))
+    session.headers["User-Agent"] = "curate (FineWeb2-style pipeline)"
+    return session
+
+
+def _http_read(url: str, dest: IO[bytes] | None = None) -> bytes | None:
+    """GET a URL whole (into ``dest`` if given); a body shorter than its Content-Length or a
+    connection dropped mid-body (urllib3 enforces the length) is retried like a failed request."""
+    import requests
+    import urllib3
+
+    for attempt in range(READ_ATTEMPTS):
+        if dest is not None:
+            dest.seek(0)
+            dest.truncate()
+        try:
+            with _http_session().get(url, stream=True, timeout=(10, 120)) as r:
+                r.raise_for_status()
+                chunks = []
+                # raw bytes: never let a `Content-Encoding: gzip` header unpack a .gz shard
+                for chunk in r.raw.stream(1 << 20, decode_content=False):
+                    if dest is not None:
+                        dest.write(chunk)
+                    else:
+                        chunks.append(chunk)
+                return None if dest is not None else b"".join(chunks)
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError,
+                requests.exceptions.Timeout, urllib3.exceptions.HTTPError) as e:
+            if attempt == READ_ATTEMPTS - 1:
+                raise OSError(f"{url}: read failed {READ_ATTEMPTS} times, last: {type(e).__name__}: {e}") from e
+            _backoff(attempt)
+    raise AssertionError("unreachable")
+
+
 def read_bytes(uri: str) -> bytes:
     if is_s3(uri):
-        bucket, key = _split_s3(uri)
-        body = _s3_client().get_object(Bucket=bucket, Key=key)["Body"]
-        return body.read()
+        return _s3_read(*_split_s3(uri))
+    if is_http(uri):
+        return _http_read(uri)
     with open(uri, "rb") as f:
         return f.read()
 
@@ -63,13 +142,15 @@ def read_text(uri: str) -> str:
 def open_read(uri: str) -> Iterator[IO[bytes]]:
     """A binary stream; for S3 the object is spooled to a local temporary file first so the
     reader can seek and a dropped connection surfaces as an error, not as a short read."""
-    if not is_s3(uri):
+    if not is_s3(uri) and not is_http(uri):
         with open(uri, "rb") as f:
             yield f
         return
     with tempfile.TemporaryFile() as tmp:
-        bucket, key = _split_s3(uri)
-        _s3_client().download_fileobj(bucket, key, tmp)
+        if is_http(uri):
+            _http_read(uri, tmp)
+        else:  # s3transfer retries failed and short GETs itself
+            _s3_client().download_fileobj(*_split_s3(uri), tmp)
         tmp.seek(0)
         yield tmp
 
@@ -81,6 +162,9 @@ def download_file(uri: str, local_path: str) -> str:
     if is_s3(uri):
         bucket, key = _split_s3(uri)
         _s3_client().download_file(bucket, key, tmp)
+    elif is_http(uri):
+        with open(tmp, "wb") as f:
+            _http_read(uri, f)
     else:
         shutil.copyfile(uri, tmp)
     os.replace(tmp, local_path)
@@ -131,6 +215,9 @@ def exists(uri: str) -> bool:
             if e.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 return False
             raise
+    if is_http(uri):
+        r = _http_session().head(uri, timeout=(10, 60), allow_redirects=True)
+        return r.status_code == 200
     return os.path.exists(uri)
 
 
@@ -164,6 +251,28 @@ def delete_prefix(prefix: str) -> None:
         delete(uri)
     if not is_s3(prefix) and os.path.isdir(prefix):
         shutil.rmtree(prefix, ignore_errors=True)
+
+
+def sweep_temporaries(prefix: str) -> int:
+    """Remove what killed writers left below ``prefix``: local ``*.tmp-*`` files (a SIGKILLed
+    process never reaches its cleanup) and, on S3, unfinished multipart uploads (invisible, but
+    billed). Only safe when no writer is active there, e.g. at the end of a run. Returns the count."""
+    n = 0
+    if is_s3(prefix):
+        bucket, key = _split_s3(prefix)
+        key = key.rstrip("/") + "/" if key else ""
+        for page in _s3_client().get_paginator("list_multipart_uploads").paginate(Bucket=bucket, Prefix=key):
+            for up in page.get("Uploads", []):
+                _s3_client().abort_multipart_upload(Bucket=bucket, Key=up["Key"], UploadId=up["UploadId"])
+                n += 1
+        return n
+    for root, _dirs, files in os.walk(prefix):
+        for name in files:
+            if ".tmp-" in name:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(os.path.join(root, name))
+                    n += 1
+    return n
 
 
 def write_parquet(uri: str, table, **kwargs) -> None:
