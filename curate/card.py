@@ -170,6 +170,22 @@ CONFUSABLE = (("bos", "hrv", "srp", "cnr"), ("ind", "zsm", "msa"), ("nob", "nno"
               ("rus", "ukr", "bel"), ("arb", "ary", "arz", "apc"), ("swh", "swc"), ("tur", "aze"))
 
 
+def _measured_confusions(kind: str | None, langs: set[str], top: int = 8) -> list[str]:
+    """Gold -> predicted pairs measured for the bundled lid.176 (langid/data/confusions_lid176.json)."""
+    if kind != "lid176":
+        return []
+    import json
+    from importlib import resources
+
+    try:
+        data = json.loads(resources.files("langid").joinpath("data/confusions_lid176.json").read_text())
+    except (OSError, ValueError):
+        return []
+    pairs = [p for p in data["granularities"]["sentences"]["pairs"] if p["gold"] in langs or p["predicted"] in langs]
+    pairs.sort(key=lambda p: -p["rate"])
+    return [f"{p['gold']} -> {p['predicted']} {p['rate']:.1%}" for p in pairs[:top]]
+
+
 def _lid_section(stats: dict) -> list[str]:
     m = stats.get("lid_model") or {}
     langs = stats["languages"]
@@ -185,6 +201,10 @@ def _lid_section(stats: dict) -> list[str]:
              "- Closely related languages are the usual confusions; in this run: "
              + ("; ".join(f"{{{', '.join(g)}}} -> {p}" for g, p in zip(groups, present)) or "none of the known groups") + ".",
              "- Each document keeps `language_score` and `top_langs` (every label above 0.01), to re-filter by confidence."]
+    measured = _measured_confusions(m.get("kind"), set(langs))
+    if measured:
+        lines.append("- Measured confusions of this model on the lingua/Leipzig development set (sentences), for "
+                     "the languages of this run: " + "; ".join(measured) + " (`curate eval-lid`, `docs/langid.md`).")
     try:
         from langid.precision import filtered_languages
 

@@ -145,3 +145,13 @@ def test_one_worker_gives_the_same_files_as_two(sample_run, tmp_path):
     proc = run_cli("--output", str(one), "--config", str(cfg), "--num-cpus", "1")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert digest(one) == digest(out)
+
+
+def test_card_names_the_model_and_its_measured_confusions(sample_run):
+    out, _, _ = sample_run
+    card = (out / "README.md").read_text()
+    langs = set(stats(out)["languages"])
+    line = next(l for l in card.splitlines() if l.startswith("- Measured confusions"))
+    pairs = [p.strip() for p in line.split(": ", 1)[1].split(";")]
+    assert pairs and all(p.split(" -> ")[0] in langs or p.split(" -> ")[1].split()[0] in langs for p in pairs[:-1])
+    assert "`lid.176`" in card
