@@ -54,6 +54,7 @@ class PipelineConfig:
     # FineWeb2 leaves English to FineWeb (its base pass removes English >= 0.65 with lid.176).
     english_threshold: float = 0.65
     release_english: bool = False
+    filter_configs: str | None = None        # folder of calibrated {lang}.yml (curate calibrate --out) used first
     # --- dedup ---
     minhash: MinhashParams = field(default_factory=MinhashParams)
     dedup_docs_per_partition: int = 2_000_000  # a language's hash partitions grow with its size...

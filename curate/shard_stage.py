@@ -68,6 +68,7 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
     from langid.thresholds import threshold_for
 
     os.environ["CURATE_UNOPTIMISED"] = "1" if cfg.unoptimised else "0"  # read by filters/ at first load
+    os.environ["CURATE_FILTER_CONFIGS"] = cfg.filter_configs or ""
     started = time.process_time()
     clock = StageClock()
     sid = shard_id(shard_uri)
@@ -129,7 +130,7 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
         qfilter = quality_filter(lang)
         pfilter = precision_filter(lang)  # None for languages FineWeb2 found clean enough
         languages[lang] = {"lid_threshold": threshold, "tokenizer": tok_info.used, "tokenizer_fallback": tok_info.fallback,
-                           "filter_config": "fallback" if qfilter.config.is_fallback else "fineweb2",
+                           "filter_config": qfilter.config.source,
                            "precision_filter": pfilter is not None}
         clock("write")
         for doc in rows:

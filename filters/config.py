@@ -13,6 +13,7 @@ Two languages are special:
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 from dataclasses import dataclass, replace
@@ -179,13 +180,28 @@ def fallback_config(lang_script: str) -> LanguageConfig:
     return replace(_median_template(), lang_script=validate_lang_script(lang_script))
 
 
-@lru_cache(maxsize=None)
+# A folder of calibrated configs (`curate calibrate --out DIR`) that take precedence over the bundled
+# ones; the pipeline sets it from `PipelineConfig.filter_configs` in each worker.
+OVERRIDE_ENV = "CURATE_FILTER_CONFIGS"
+
+
 def load_language_config(lang_script: str) -> LanguageConfig:
     """Config for ``lang_script`` (``xxx_Scrp``); cached per process. Raises ValueError on a malformed code."""
+    return _load(lang_script, os.environ.get(OVERRIDE_ENV) or "")
+
+
+@lru_cache(maxsize=None)
+def _load(lang_script: str, override_dir: str) -> LanguageConfig:
+    """Cached per (language, override folder)."""
     validate_lang_script(lang_script)
+    if override_dir and (Path(override_dir) / f"{lang_script}.yml").is_file():
+        return replace(_read(Path(override_dir) / f"{lang_script}.yml"), source="calibrated")
     if lang_script == "eng_Latn":
         return ENGLISH_DEFAULTS
     path = CONFIG_DIR / f"{lang_script}.yml"
     if path.is_file():
         return _read(path)
     return fallback_config(lang_script)
+
+
+load_language_config.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
