@@ -64,6 +64,17 @@ def snapshot_config(a: argparse.Namespace, snapshot: str) -> PipelineConfig:
     return PipelineConfig.from_yaml(text, **overrides)
 
 
+def publish_snapshot(a, snap: str) -> int:
+    """Each snapshot's dataset goes to its own branch of the repo: files of different snapshots share
+    names (000_00000.parquet), and a branch keeps each release whole and loadable with `revision=`."""
+    from curate import publish
+
+    args = [storage.join(a.output, "snapshots", snap), "--repo-id", a.publish_repo_id, "--revision", snap]
+    rc = publish.main(args + (["--private"] if a.publish_private else []))
+    _log(f"{snap}: published to {a.publish_repo_id}@{snap}" if rc == 0 else f"{snap}: publishing FAILED (exit {rc})")
+    return rc
+
+
 def main(argv: list[str] | None = None) -> int:
     d = PipelineConfig()
     p = argparse.ArgumentParser(prog="curate cron", description=__doc__.split("\n\n")[0])
@@ -80,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ray-address")
     p.add_argument("--lease-ttl", type=float, default=6 * 3600,
                    help="seconds a run holds the lease without renewing it (renewed before each snapshot)")
+    p.add_argument("--publish-repo-id", help="after each new snapshot, publish its output to this Hub dataset repo, "
+                                            "on a branch named after the snapshot (local outputs only)")
+    p.add_argument("--publish-private", action="store_true")
     a = p.parse_args(argv)
 
     lease = Lease(storage.join(a.output, "_cron", "lease.json"), a.lease_ttl)
@@ -107,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             storage.write_text(storage.join(a.output, "_cron", "state.json"), json.dumps(state, indent=1, sort_keys=True))
             failed += rc != 0
             _log(f"{snap}: {'done' if rc == 0 else f'FAILED (exit {rc}); retried next run'}")
+            if rc == 0 and a.publish_repo_id:
+                failed += publish_snapshot(a, snap) != 0
         card = write_index_card(a.output, state)
         _log(f"card: {card}")
         return 1 if failed else 0

@@ -71,3 +71,25 @@ def test_cron_processes_new_snapshots_once_even_when_runs_overlap(mirror, tmp_pa
     lease.write_text(json.dumps({"owner": "crashed-host:1", "token": "x", "expires_at": time.time() - 1}))
     rc, err = _wait(_cron(mirror, out))
     assert rc == 0 and "0 to process" in err and not lease.exists()
+
+
+def test_cron_publishes_each_new_snapshot_to_its_branch(mirror, tmp_path):
+    from tests.card.fake_hub import FakeHub
+
+    token = "hf_test_cronTokenNeverPrinted"
+    with FakeHub(token) as hub:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+        env.update(HF_ENDPOINT=hub.url, HF_HOME=str(tmp_path / "hf_home"), HF_HUB_DISABLE_PROGRESS_BARS="1",
+                   HF_HUB_DISABLE_XET="1", HF_TOKEN=token, RAY_DEDUP_LOGS="0")
+        out = tmp_path / "out"
+        cmd = [sys.executable, "-m", "curate.cli", "cron", "--output", str(out), "--collinfo", f"{mirror.url}/collinfo.json",
+               "--cc-base-url", mirror.url, "--ray-address", "local", "--num-cpus", "2", "--limit-snapshots", "1",
+               "--publish-repo-id", "org/fw2-cron"]
+        p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=1800)
+        assert p.returncode == 0, p.stderr[-4000:]
+        assert token not in p.stdout + p.stderr
+        files = hub.files("org/fw2-cron", branch="CC-MAIN-2099-01")
+        snap = out / "snapshots" / "CC-MAIN-2099-01"
+        assert files["README.md"] == (snap / "README.md").read_bytes()
+        local = {str(f.relative_to(snap)) for f in snap.glob("data/*/*/*.parquet")}
+        assert local and local <= set(files)
