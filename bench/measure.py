@@ -126,7 +126,9 @@ def measure(cmd: list[str], *, env: dict | None = None, cwd: str | None = None, 
         "cpu_polled_s": round(cpu_polled, 3),
         "user_s": round(rusage.ru_utime, 3),
         "sys_s": round(rusage.ru_stime, 3),
-        "peak_rss_mb": round(max([r["hwm_kb"] for r in procs] + [rusage.ru_maxrss]) / 1024, 1),
+        # per-process VmHWM only: wait4's ru_maxrss is inherited from the parent on Linux (a child of a
+        # 600 MB process reports 600 MB), so it would overstate small processes
+        "peak_rss_mb": round(max([r["hwm_kb"] for r in procs] or [0]) / 1024, 1),
         "peak_tree_rss_mb": round(peak_tree_rss / 1024, 1),
         "peak_tree_pss_mb": round(peak_tree_pss / 1024, 1),
         "n_processes_seen": len(seen),

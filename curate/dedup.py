@@ -78,12 +78,12 @@ def sig_map(n: int, part_uris: list[str]) -> list[Cols]:
     tables = []
     for uri in part_uris:
         t = storage.read_parquet(uri, columns=["doc_key", "date", "exact_hash", "minhash_bands"])
-        tables.append(t.filter(pc.is_valid(t.column("exact_hash"))))
+        # only documents long enough to shingle take part (FineWeb2 never clusters shorter ones)
+        tables.append(t.filter(pc.is_valid(t.column("minhash_bands"))))
     t = pa.concat_tables(tables) if tables else None
     if t is None or t.num_rows == 0:
         return _split(np.zeros(0, np.uint64), {"exact": np.zeros(0, np.uint64), "key": np.zeros(0, np.int64),
                                                "prio": np.zeros(0, np.int64), "bands": np.zeros((0, 0), np.uint64)}, n)
-    # documents too short to shingle have no bands: they still fold with exact copies
     bands = t.column("minhash_bands")
     width = max((len(b) for b in bands.to_pylist() if b), default=0)
     arr = np.zeros((t.num_rows, width), np.uint64)

@@ -324,6 +324,8 @@ def dedup_documents(table, lang: str, cfg: PipelineConfig, chunk: int = 5000):
     init_ray(cfg)
     run = Run(cfg)
     texts, ids, dates = (table.column(c).to_pylist() for c in ("text", "id", "date"))
+    if len(set(ids)) != len(ids):
+        raise ValueError("dedup_documents: ids must be unique (they key the documents)")
     parts, refs = [], []
     for i in range(0, len(ids), chunk):
         rel = f"docs/{lang}/{i // chunk:06d}.parquet"
@@ -335,4 +337,4 @@ def dedup_documents(table, lang: str, cfg: PipelineConfig, chunk: int = 5000):
     clusters = dedup.load_clusters([run.abs(u) for u in result["clusters"]], keys)
     cid = np.array([clusters.get(int(k), (int(k), 1))[0] for k in keys], np.int64)
     size = np.array([clusters.get(int(k), (int(k), 1))[1] for k in keys], np.int64)
-    return pa.table({"id": ids, "cluster_id": cid, "cluster_size": size, "is_representative": cid == keys})
+    return pa.table({"id": pa.array(ids, pa.string()), "cluster_id": cid, "cluster_size": size, "is_representative": cid == keys})

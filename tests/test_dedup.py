@@ -111,3 +111,21 @@ def test_long_chain_converges_and_earliest_document_represents():
         docs.append([10 + i, 0 if i == 30 else 5, 10_000 + i, bands])
     got = run(docs, 3)
     assert set(got.values()) == {(40, 60)} and len(got) == 60
+
+
+def test_documents_too_short_to_shingle_are_never_clustered(tmp_path):
+    """FineWeb2 gives no signature to texts under 5 words: identical short texts stay separate
+    (they reach the filters, e.g. gopher_short_doc, instead of counting as duplicates)."""
+    import pyarrow as pa
+
+    from curate.config import PipelineConfig
+    from curate.orchestrate import dedup_documents
+
+    texts = ["Hallo Welt!", "hallo welt", "HALLO, WELT.", "", "   ",
+             "Die Stadt liegt am Ufer des Flusses und ist seit langem ein Handelsplatz.",
+             "Die Stadt liegt am Ufer des Flusses und ist seit langem ein Handelsplatz."]
+    table = pa.table({"text": texts, "id": [f"<urn:{i}>" for i in range(len(texts))], "date": ["2024-01-01T00:00:00Z"] * len(texts)})
+    cfg = PipelineConfig(output=str(tmp_path), ray_address="local", num_cpus=1)
+    out = dedup_documents(table, "deu_Latn", cfg).to_pylist()
+    assert [r["cluster_size"] for r in out] == [1, 1, 1, 1, 1, 2, 2]
+    assert [r["is_representative"] for r in out].count(False) == 1
