@@ -59,7 +59,8 @@ class PipelineConfig:
     minhash: MinhashParams = field(default_factory=MinhashParams)
     dedup_docs_per_partition: int = 2_000_000  # a language's hash partitions grow with its size...
     dedup_max_partitions: int = 256            # ...up to this many (bucket and cluster shuffles)
-    dedup_parts_per_map_task: int = 64         # staged parts read by one bucket-map task
+    dedup_rows_per_map_task: int = 50_000      # documents read by one signature-map task (bounds its memory)
+    dedup_index_files_per_task: int = 16       # index bucket files read by one index-map task
     dedup_max_rounds: int = 50               # label-propagation rounds before giving up loudly
     dedup_index: str | None = None           # persisted index dir: deduplicate against earlier runs
     # --- finalize ---

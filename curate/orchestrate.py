@@ -157,13 +157,12 @@ class Run:
                 continue
             rows = sum(p["rows"] for p in parts)
             n = max(1, min(cfg.dedup_max_partitions, math.ceil(rows / cfg.dedup_docs_per_partition)))
-            uris = [self.abs(p["path"]) for p in parts]
-            step = cfg.dedup_parts_per_map_task
-            maps = [_remote(dedup.sig_map, n, (n, uris[i:i + step])) for i in range(0, len(uris), step)]
+            maps = [_remote(dedup.sig_map, n, (n, g)) for g in self._row_groups(parts, cfg.dedup_rows_per_map_task)]
             exact = [_remote(dedup.exact_reduce, 3 * n, (n,), [m_[p] for m_ in maps]) for p in range(n)]
             old = []
             if runs:
                 ix = [dedup_index.files(cfg.dedup_index, lang, runs, k) for k in ("buckets", "clusters", "aliases")]
+                step = cfg.dedup_index_files_per_task
                 old = [_remote(dedup.index_map, n, (n, ix[0][i:i + step], ix[1], ix[2])) for i in range(0, len(ix[0]), step)]
             buckets = [_remote(dedup.bucket_reduce, n, (n,), [e[p] for e in exact] + [o[p] for o in old]) for p in range(n)]
             states = [_remote(dedup.cc_init, 1, (), [b[p] for b in buckets] + [e[n + p] for e in exact])[0] for p in range(n)]
@@ -189,6 +188,17 @@ class Run:
                 elif a["round"] >= cfg.dedup_max_rounds:
                     raise RuntimeError(f"dedup of {lang} did not converge in {cfg.dedup_max_rounds} rounds")
         return results
+
+    def _row_groups(self, parts: list[dict], max_rows: int) -> list[list[str]]:
+        """Consecutive staged parts grouped so that one map task reads at most `max_rows` documents."""
+        groups, rows = [[]], 0
+        for p in parts:
+            if groups[-1] and rows + p["rows"] > max_rows:
+                groups.append([])
+                rows = 0
+            groups[-1].append(self.abs(p["path"]))
+            rows += p["rows"]
+        return groups
 
     def _cluster_sizes(self, lang: str, a: dict) -> dict:
         cfg, n = self.cfg, a["n"]

@@ -272,7 +272,7 @@ def main():
     a2.add_argument("--work", required=True)
     a2.add_argument("--num-cpus", type=int, default=2)
     a2.add_argument("--docs-per-partition", type=int, help="PipelineConfig.dedup_docs_per_partition")
-    a2.add_argument("--parts-per-map-task", type=int, help="PipelineConfig.dedup_parts_per_map_task")
+    a2.add_argument("--rows-per-map-task", type=int, help="PipelineConfig.dedup_rows_per_map_task")
     a2.add_argument("--out", help="write the result table here (Parquet)")
     a2.add_argument("--timeline", help="write ray.timeline() here (Chrome trace JSON of the Ray tasks)")
     a3 = sub.add_parser("ray-idle")
@@ -286,7 +286,7 @@ def main():
 
         table = pq.read_table(a.parquet, columns=["text", "id", "date"])
         t0 = time.perf_counter()
-        extra = {} if a.parts_per_map_task is None else {"dedup_parts_per_map_task": a.parts_per_map_task}
+        extra = {} if a.rows_per_map_task is None else {"dedup_rows_per_map_task": a.rows_per_map_task}
         res = curate_table(table, a.lang, a.work, a.num_cpus, a.docs_per_partition, name_tasks=bool(a.timeline), **extra)
         info = {"wall_in_dedup_documents_s": round(time.perf_counter() - t0, 3), "rows": res.num_rows,
                 "problems": check_curate_result(table.column("id").to_pylist(), res)}
