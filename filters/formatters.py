@@ -6,7 +6,8 @@ Uses datatrove's formatters directly (their ``format(text)``), built once per pr
   character-width, quote-uncurling or line-break rewriting; no Unicode normalization). They are
   spelled out below so a datatrove default change cannot silently alter them.
 * ``PIIFormatter()``: emails and *public* IPv4 addresses (``ipaddress.is_global``) are replaced by
-  cycling placeholders; private ranges such as 192.168.x.x are kept.
+  placeholders cycling within a document (restarted per document: deterministic output); private
+  ranges such as 192.168.x.x are kept.
 * ``SymbolLinesFormatter(symbols_to_remove=["|"], replace_char="\\n")``: runs of lines made only of
   ``|`` and spaces (trafilatura table residue) collapse into one blank line. It re-joins
   ``splitlines()`` with ``\n``, so CRLF and other line separators become ``\n`` (as in FineWeb2).
@@ -36,6 +37,8 @@ def _formatters():
 
 def finalize_text(text: str) -> str:
     """Apply FTFY, PII removal and the ``|``-line fix, in FineWeb2's order."""
-    for formatter in _formatters():
-        text = formatter.format(text)
-    return text
+    ftfy, pii, symbols = _formatters()
+    # datatrove cycles placeholders with a per-process counter, so a document's text would depend on
+    # the documents its worker formatted before; restart the cycle per document to stay deterministic
+    pii.emails_replacer._replace_i = pii.ip_replacer._replace_i = 0
+    return symbols.format(pii.format(ftfy.format(text)))

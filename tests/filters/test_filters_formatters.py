@@ -26,3 +26,14 @@ def test_ftfy_fixes_mojibake_but_keeps_cjk_width_quotes_and_ligatures():
 def test_crlf_becomes_lf_via_the_symbol_lines_step_as_in_fineweb2():
     # ftfy's fix_line_breaks is off, but SymbolLinesFormatter re-joins splitlines() with "\n"
     assert finalize_text("Zeile\r\nZwei\u2028Drei") == "Zeile\nZwei\nDrei"
+
+
+def test_placeholders_do_not_depend_on_previous_documents():
+    from filters.formatters import finalize_text
+
+    doc = "Schreiben Sie an max.mustermann@beispiel.de oder an info@beispiel.de."
+    first = finalize_text(doc)
+    for other in ("kontakt@firma.de", "a@b.org und c@d.org"):
+        finalize_text(other)  # another document in the same worker
+    assert finalize_text(doc) == first
+    assert "email@example.com" in first and "firstname.lastname@example.org" in first  # still cycles within a doc
