@@ -35,17 +35,12 @@ REPO = Path(__file__).resolve().parents[1]
 CONFIG_DIRS = [REPO / "filters" / "configs", Path("/work/shared/data/fineweb2/configs")]
 DEFAULT_HF_HOME = "/tmp/curate-bench-hf"
 
-# ft176 label -> FineWeb2 lang_Script code (the languages seen in our benchmark inputs plus common ones).
-FT176_TO_FW2 = {
-    "de": "deu_Latn", "en": "eng_Latn", "es": "spa_Latn", "fr": "fra_Latn", "pl": "pol_Latn",
-    "zh": "cmn_Hani", "pt": "por_Latn", "it": "ita_Latn", "ru": "rus_Cyrl", "ja": "jpn_Jpan",
-    "fi": "fin_Latn", "no": "nob_Latn", "nl": "nld_Latn", "ms": "zsm_Latn", "hu": "hun_Latn",
-    "el": "ell_Grek", "bn": "ben_Beng", "ar": "arb_Arab", "tr": "tur_Latn", "uk": "ukr_Cyrl",
-    "cs": "ces_Latn", "sv": "swe_Latn", "da": "dan_Latn", "ro": "ron_Latn", "bg": "bul_Cyrl",
-    "ko": "kor_Hang", "vi": "vie_Latn", "th": "tha_Thai", "hi": "hin_Deva", "id": "ind_Latn",
-    "fa": "pes_Arab", "he": "heb_Hebr", "ca": "cat_Latn", "sk": "slk_Latn", "hr": "hrv_Latn",
-    "sr": "srp_Cyrl", "sl": "slv_Latn", "lt": "lit_Latn", "lv": "lvs_Latn", "et": "ekk_Latn",
-}
+def fw2_code(ft176_label: str) -> str:
+    """FineWeb2 code of an ft176 label, by curate's own normalisation, so both sides route alike."""
+    from langid.labels import normalise
+
+    lang, script = normalise(ft176_label)
+    return f"{lang}_{script}"
 
 # FineWeb2 has no eng_Latn config (English goes to FineWeb). Unless filters/configs/eng_Latn.yml
 # exists, English uses datatrove's FineWeb-English defaults (stop_words=None = datatrove's English list).
@@ -189,7 +184,7 @@ def fw2_adapter(self, document) -> dict:
     """FineWeb2's release columns; the per-document top_language_*_score keys become one JSON string
     (needed anyway: ParquetWriter infers its schema from the first doc and these keys vary)."""
     md = document.metadata
-    code = FT176_TO_FW2.get(md.get("language"), "")
+    code = fw2_code(md["language"]) if md.get("language") else ""
     top = {k[len("top_language_"):-len("_score")]: v for k, v in md.items() if k.startswith("top_language_")}
     return {
         "text": document.text, "id": document.id, "url": md.get("url"), "date": str(md.get("date")),
@@ -207,7 +202,7 @@ def _lid_threshold_filter(threshold: float):
 
 
 def stage_b(args) -> dict:
-    lang, code = args.lang, FT176_TO_FW2[args.lang]
+    lang, code = args.lang, fw2_code(args.lang)
     cfg, cfg_src = load_config(code)
     out: dict = {"lang": lang, "code": code, "config": cfg_src, "lid_threshold": cfg["language_score"], "steps": {}}
     # No tokenizer probe up front: loading it here would leave a loaded (un-deep-copyable, e.g. jieba)
@@ -402,11 +397,8 @@ def orchestrate(args) -> dict:
         if lg == "en" and args.skip_english:
             skipped[lg] = "English left to FineWeb (--skip-english)"
             continue
-        if lg not in FT176_TO_FW2:
-            skipped[lg] = "no ft176 -> FineWeb2 mapping"
-            continue
         try:
-            load_config(FT176_TO_FW2[lg])
+            load_config(fw2_code(lg))
         except FileNotFoundError as e:
             skipped[lg] = str(e)
             continue

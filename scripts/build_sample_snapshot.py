@@ -45,6 +45,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+from langid.labels import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "curate" / "sample"
@@ -56,16 +57,10 @@ SEED = 20240520
 
 TRAF_KW = dict(favor_precision=True, include_comments=False, deduplicate=True)
 
-# lingua ISO 639-1 -> FineWeb2 language_script code
-FW2 = {
-    "zh": "cmn_Hani", "ja": "jpn_Jpan", "th": "tha_Thai", "ar": "arb_Arab", "hi": "hin_Deva",
-    "ko": "kor_Hang", "ru": "rus_Cyrl", "el": "ell_Grek", "he": "heb_Hebr", "fa": "fas_Arab",
-    "tr": "tur_Latn", "vi": "vie_Latn", "pl": "pol_Latn", "sw": "swh_Latn", "id": "ind_Latn",
-    "ms": "zsm_Latn", "bs": "bos_Latn", "hr": "hrv_Latn", "sr": "srp_Cyrl", "fr": "fra_Latn",
-    "es": "spa_Latn", "it": "ita_Latn", "pt": "por_Latn", "nl": "nld_Latn", "sv": "swe_Latn",
-    "fi": "fin_Latn", "cs": "ces_Latn", "uk": "ukr_Cyrl", "de": "deu_Latn", "en": "eng_Latn",
-    "hu": "hun_Latn", "no": "nob_Latn", "an": "arg_Latn",
-}
+# lingua ISO 639-1 -> FineWeb2 language_script code, by the project's own label normalisation
+FW2 = {iso: "_".join(normalise(iso)) for iso in (
+    "zh", "ja", "th", "ar", "hi", "ko", "ru", "el", "he", "fa", "tr", "vi", "pl", "sw", "id", "ms", "bs",
+    "hr", "sr", "fr", "es", "it", "pt", "nl", "sv", "fi", "cs", "uk", "de", "en", "hu", "no", "an")}
 LINGUA_LANGS = ["zh", "ja", "th", "ar", "hi", "ko", "ru", "el", "he", "fa", "tr", "vi", "pl",
                 "sw", "id", "ms", "bs", "hr", "sr", "fr", "es", "it", "pt", "nl", "sv", "fi",
                 "cs", "uk", "de"]
