@@ -6,24 +6,59 @@ by a space, 64-bit xxhash; 112 permutations (a*h + b) mod (2^61 - 1) seeded like
 signatures equal datatrove's for the same text and tokenizer. Each of the 14 bands (8 values)
 is reduced to one 64-bit bucket key (xxhash of its bytes, seeded with the band index), which is
 all the LSH stage needs to compare.
+
+`simplify` is datatrove's `simplify_text` rebuilt from regexes (bit-identical, tested against it
+on real and fuzzed text) and the permutations use an in-place, division-free Mersenne reduction.
 """
 from __future__ import annotations
 
 import functools
+import re
+import sys
+import unicodedata
 
 import numpy as np
+import regex
 import xxhash
 from datatrove.utils.hashing import HashConfig, create_hash_func
-from datatrove.utils.text import TextNormConfig, ngrams, simplify_text
+from datatrove.utils.text import NUMBERS_PATTERN, PUNCTUATION_TRANS, WHITESPACE_PATTERN, ngrams
 
 from curate.config import MinhashParams
 
 _MERSENNE = np.uint64((1 << 61) - 1)
 _HASH = create_hash_func(HashConfig(precision=64, hash_fc="xxhash"))
-_NORM = TextNormConfig()
+_PERM_CHUNK = 2048  # shingles per numpy block: 2k x 112 x 8 B = 1.8 MB of temporaries
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
+def _patterns() -> tuple[re.Pattern, regex.Pattern]:
+    """datatrove's punctuation table as one character class, and the combining marks (category Mn)
+    of *this* interpreter's unicodedata, the table datatrove's diacritics loop consults: `regex`'s
+    own Unicode version differs (110 more Mn code points, one fewer), so the set is corrected and
+    checked against unicodedata once per process."""
+    punctuation = re.compile(f"[{''.join(re.escape(chr(cp)) for cp in PUNCTUATION_TRANS)}]")
+    everything = "".join(chr(cp) for cp in range(sys.maxunicode + 1) if not 0xD800 <= cp <= 0xDFFF)
+    wanted = {c for c in everything if unicodedata.category(c) == "Mn"}
+    has = set(regex.findall(r"\p{Mn}", everything))
+    esc = lambda chars: "".join(regex.escape(c) for c in sorted(chars))  # noqa: E731
+    marks = regex.compile(rf"(?V1)[[\p{{Mn}}--[{esc(has - wanted)}]]{esc(wanted - has)}]+")
+    if set("".join(marks.findall(everything))) != wanted:
+        raise RuntimeError("combining-mark pattern disagrees with unicodedata")
+    return punctuation, marks
+
+
+def simplify(text: str) -> str:
+    """datatrove's `simplify_text(text)` with its default settings, step by step (lowercase, digits
+    -> 0, punctuation -> space, whitespace runs -> one space, NFD minus combining marks), same
+    output, a third of the CPU: one regex per step instead of a Python loop over every character."""
+    punctuation, marks = _patterns()
+    text = WHITESPACE_PATTERN.sub(" ", punctuation.sub(" ", NUMBERS_PATTERN.sub("0", text.lower())).strip())
+    if text.isascii():  # NFD leaves ASCII unchanged and it holds no combining marks
+        return text.strip()
+    return marks.sub("", unicodedata.normalize("NFD", text)).strip()
+
+
+@functools.cache
 def _permutations(seed: int, num_hashes: int) -> tuple[np.ndarray, np.ndarray]:
     gen = np.random.RandomState(seed)
     a = gen.randint(1, _MERSENNE, dtype=np.uint64, size=(1, num_hashes))
@@ -32,17 +67,32 @@ def _permutations(seed: int, num_hashes: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def shingles(text: str, tokenizer, n_grams: int, simplified: str | None = None) -> np.ndarray:
-    words = tokenizer.word_tokenize(simplify_text(text, _NORM) if simplified is None else simplified)
+    words = tokenizer.word_tokenize(simplify(text) if simplified is None else simplified)
     return np.fromiter((_HASH(" ".join(g)) for g in ngrams(words, n_grams)), dtype=np.uint64)
+
+
+def _min_permuted(sh: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """min over shingles h of (a*h + b) mod (2^61 - 1), per permutation: datatrove's `%` without a
+    division, and in place (this is most of a signature's CPU)."""
+    with np.errstate(over="ignore"):  # uint64 wrap-around is part of datatrove's definition
+        x = sh.reshape(-1, 1) * a
+        x += b
+    high = x >> np.uint64(61)
+    x &= _MERSENNE
+    x += high  # 2^61 = 1 (mod 2^61 - 1), so x is now congruent and below 2^61 + 7
+    if x.max() < _MERSENNE:  # all already reduced (x >= 2^61 - 1 has odds of ~2^-58 per value)
+        return x.min(axis=0)
+    return np.where(x >= _MERSENNE, x - _MERSENNE, x).min(axis=0)
 
 
 def signature(sh: np.ndarray, params: MinhashParams) -> np.ndarray | None:
     """112 uint64 min-hashes, or None when the text has fewer words than one shingle."""
-    if sh.size == 0:
+    if not sh.size:
         return None
     a, b = _permutations(params.seed, params.num_buckets * params.hashes_per_bucket)
-    with np.errstate(over="ignore"):  # uint64 wrap-around is part of datatrove's definition
-        return ((sh.reshape(-1, 1) * a + b) % _MERSENNE).min(axis=0)
+    # long documents in blocks, so temporaries stay small (and in cache)
+    blocks = [_min_permuted(sh[j:j + _PERM_CHUNK], a, b) for j in range(0, sh.size, _PERM_CHUNK)]
+    return blocks[0] if len(blocks) == 1 else np.min(blocks, axis=0)
 
 
 def band_keys(sig: np.ndarray, params: MinhashParams) -> list[int]:
@@ -56,6 +106,6 @@ def doc_bands(text: str, tokenizer, params: MinhashParams) -> list[int] | None:
 
 def doc_hashes(text: str, tokenizer, params: MinhashParams) -> tuple[list[int] | None, int]:
     """(LSH band keys or None, exact hash of the normalised text): exact duplicates share the second."""
-    simplified = simplify_text(text, _NORM)
-    sig = signature(shingles(text, tokenizer, params.n_grams, simplified), params)
+    simplified = simplify(text)
+    sig = signature(shingles("", tokenizer, params.n_grams, simplified), params)
     return (None if sig is None else band_keys(sig, params)), xxhash.xxh64_intdigest(simplified)

@@ -1,10 +1,17 @@
 """Our vectorised signatures are bit-identical to datatrove's MinhashDedupSignature (FineWeb2's)."""
+import csv
+from pathlib import Path
+
 import numpy as np
 from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupSignature
 from datatrove.utils.hashing import HashConfig
+from datatrove.utils.text import simplify_text
+from hypothesis import given, settings, strategies as st
+
+import curate.minhash as mh
 
 from curate.config import MinhashParams
-from curate.minhash import doc_bands, shingles, signature
+from curate.minhash import doc_bands, shingles, signature, simplify
 
 TEXT = ("Die Stadt liegt am Ufer des Flusses und ist seit dem Mittelalter ein wichtiger Handelsplatz. "
         "Im 19. Jahrhundert wuchs sie durch die Industrialisierung stark an, und heute leben dort "
@@ -27,3 +34,45 @@ def test_near_duplicates_share_a_band_and_strangers_do_not(tmp_path):
     a, b, c = (set(enumerate(doc_bands(t, tok, MinhashParams()))) for t in (TEXT, near, other))
     assert a & b and not a & c
     assert doc_bands("zu kurz", tok, MinhashParams()) is None
+
+
+SENTENCES = [row["sentence"] for row in csv.DictReader(
+    open(Path(__file__).parent / "langid" / "data" / "lid_sample.tsv", encoding="utf-8"), delimiter="\t")]
+
+
+def test_simplify_equals_datatrove_on_real_sentences_in_many_scripts():
+    texts = SENTENCES + ["\n".join(SENTENCES[i:i + 7]) for i in range(0, len(SENTENCES), 7)]
+    assert len({s[:40] for s in SENTENCES}) > 50
+    assert [simplify(t) for t in texts] == [simplify_text(t) for t in texts]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+       | st.lists(st.sampled_from(["a", "e\u0301", " \u0301", "\u0301", "Ǆ", "ﬁ", "١٢,٣", "İ", "\u00a0", "\t", "ß", "Å", "ǅ"]),
+                  max_size=12).map("".join))
+def test_simplify_equals_datatrove_on_fuzzed_text(text):
+    assert simplify(text) == simplify_text(text)
+
+
+def test_signatures_equal_datatrove_across_block_boundaries(tmp_path, monkeypatch):
+    ref = MinhashDedupSignature(output_folder=str(tmp_path), language="deu_Latn",
+                                config=MinhashConfig(hash_config=HashConfig(precision=64, hash_fc="xxhash")))
+    texts = [TEXT, "", "zu kurz", TEXT * 3] + ["\n".join(SENTENCES[i:i + 5]) for i in range(0, 200, 5)]
+    monkeypatch.setattr(mh, "_PERM_CHUNK", 64)  # documents of one, several and partial blocks
+    shingle_arrays = [shingles(t, ref.word_tokenizer, 5) for t in texts]
+    assert any(s.size > 64 for s in shingle_arrays) and any(s.size == 0 for s in shingle_arrays)
+    for text, sh in zip(texts, shingle_arrays):
+        ours = signature(sh, MinhashParams())
+        expected = ref.get_signature(ref.get_shingles(text)) if ref.get_shingles(text).size else None
+        if expected is None:
+            assert ours is None
+        else:
+            assert np.array_equal(ours, np.concatenate(expected).astype(np.uint64))
+
+
+def test_mersenne_reduction_handles_values_at_and_above_the_modulus():
+    m = (1 << 61) - 1
+    one, zero = np.ones((1, 3), np.uint64), np.zeros((1, 3), np.uint64)
+    for values in ([m, m + 3, 2**64 - 1], [m + 5, 2**64 - 1], [2**64 - 1], [12345, 2**63 + 17]):
+        sh = np.array(values, np.uint64)
+        assert mh._min_permuted(sh, one, zero).tolist() == [min(v % m for v in values)] * 3
