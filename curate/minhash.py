@@ -20,13 +20,11 @@ import unicodedata
 import numpy as np
 import regex
 import xxhash
-from datatrove.utils.hashing import HashConfig, create_hash_func
-from datatrove.utils.text import NUMBERS_PATTERN, PUNCTUATION_TRANS, WHITESPACE_PATTERN, ngrams
+from datatrove.utils.text import NUMBERS_PATTERN, PUNCTUATION_TRANS, WHITESPACE_PATTERN
 
 from curate.config import MinhashParams
 
 _MERSENNE = np.uint64((1 << 61) - 1)
-_HASH = create_hash_func(HashConfig(precision=64, hash_fc="xxhash"))
 _PERM_CHUNK = 2048  # shingles per numpy block: 2k x 112 x 8 B = 1.8 MB of temporaries
 
 
@@ -67,8 +65,14 @@ def _permutations(seed: int, num_hashes: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def shingles(text: str, tokenizer, n_grams: int, simplified: str | None = None) -> np.ndarray:
+    """xxh64 of every word n-gram joined by a space (datatrove's `ngrams` + `xxhash64`), with the
+    hash called straight from C through `map` rather than a Python frame per shingle."""
     words = tokenizer.word_tokenize(simplify(text) if simplified is None else simplified)
-    return np.fromiter((_HASH(" ".join(g)) for g in ngrams(words, n_grams)), dtype=np.uint64)
+    count = len(words) - n_grams + 1
+    if count <= 0:
+        return np.empty(0, np.uint64)
+    grams = [" ".join(words[i:i + n_grams]) for i in range(count)]
+    return np.fromiter(map(xxhash.xxh64_intdigest, grams), dtype=np.uint64, count=count)
 
 
 def _min_permuted(sh: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:

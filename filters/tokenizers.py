@@ -72,33 +72,55 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
 
     spaCy's rule-based tokenizer splits text on spaces and then tokenizes each substring on its own
     (prefixes, suffixes, infixes, special cases: no context crosses a space), so the tokens of a text
-    are the concatenation of the tokens of its substrings. Caching substrings makes the frequent
-    words of a language (most of any text) cost a dict lookup instead of building a spaCy Doc.
+    are the concatenation of the tokens of its substrings. So: substrings seen before cost a dict
+    lookup (the frequent words of a language, most of any text); the new ones of a document are
+    tokenized together in one spaCy call, joined by spaces, and split back by character offset.
+    Lexical attributes (shape, like_url, ...) are not computed: only the token texts are used.
     Languages whose spaCy tokenizer is not rule-based (ja, zh, vi: whole-text segmenters) keep the
     plain path. tests/filters checks token equality on real text in many languages.
     """
 
+    CACHE_ENTRIES = 1 << 20  # substrings per language; the cache restarts when full
+
     def __init__(self, language: str, config=None):
         super().__init__(language, config)
-        self._cached = None
+        self._cache: dict[str, tuple[str, ...]] | None = None
+        self._fast: bool | None = None
 
-    def _substring_tokens(self, s: str) -> tuple[str, ...]:
-        with self.tokenizer.memory_zone():
-            return tuple(t.text for t in self.tokenizer.tokenizer(s))
+    def _tokenize_new(self, new: list[str]) -> None:
+        nlp = self.tokenizer
+        ends, pos = [], -1
+        for s in new:
+            pos += len(s) + 1
+            ends.append(pos)  # offset just past s in " ".join(new)
+        with nlp.memory_zone():  # spaCy frees the new lexemes again: a long-running worker's vocab stays flat
+            tokens = [(t.idx, t.text) for t in nlp.tokenizer(" ".join(new))]
+        i = 0
+        for s, end in zip(new, ends):
+            j = i
+            while j < len(tokens) and tokens[j][0] < end:
+                j += 1
+            self._cache[s] = tuple(text for _, text in tokens[i:j])
+            i = j
 
     def word_tokenize(self, text: str) -> list[str]:
-        if self._cached is None:
+        if self._fast is None:
             from spacy.tokenizer import Tokenizer
 
-            rule_based = type(self.tokenizer.tokenizer) is Tokenizer and os.environ.get("CURATE_UNOPTIMISED") != "1"
-            self._cached = lru_cache(maxsize=1 << 20)(self._substring_tokens) if rule_based else False
-        if not self._cached:
+            self._fast = type(self.tokenizer.tokenizer) is Tokenizer and os.environ.get("CURATE_UNOPTIMISED") != "1"
+            if self._fast:
+                self._cache = {}
+                self.tokenizer.vocab.lex_attr_getters = {}
+        if not self._fast:
             return super().word_tokenize(text)
-        out: list[str] = []
-        for s in text.split(" "):
-            if s:
-                out.extend(self._cached(s))
-        return [t.strip() for t in out if t.strip()]  # datatrove's strip_strings
+        substrings = [s for s in text.split(" ") if s]
+        if len(self._cache) + len(substrings) > self.CACHE_ENTRIES:
+            self._cache.clear()
+        new = [s for s in dict.fromkeys(substrings) if s not in self._cache]
+        if new:
+            self._tokenize_new(new)
+        cache = self._cache
+        return [t.strip() for s in substrings for t in cache[s] if t.strip()]  # datatrove's strip_strings
 
 
 class CachedWhitespaceTokenizer(WhitespaceTokenizer):

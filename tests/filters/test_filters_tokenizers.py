@@ -124,3 +124,13 @@ def test_cached_tokenization_equals_datatrove(lang):
     for text in texts + [simplify_text(t, TextNormConfig()) for t in texts]:
         assert ours.word_tokenize(text) == ref.word_tokenize(text)
     assert ours.word_tokenize(texts[0]) == ref.word_tokenize(texts[0])  # cached path, second time
+
+
+def test_cached_tokenization_survives_cache_restarts(monkeypatch):
+    from datatrove.utils.word_tokenizers import load_word_tokenizer
+
+    ours, ref = word_tokenizer("deu_Latn")[0], load_word_tokenizer("deu_Latn")
+    monkeypatch.setattr(ours, "CACHE_ENTRIES", 50)  # far fewer than one document's words
+    for text in _sample_texts()[:10]:
+        assert ours.word_tokenize(text) == ref.word_tokenize(text)
+    assert len(ours._cache) <= 50 + max(len(t.split()) for t in _sample_texts()[:10])
