@@ -2,13 +2,17 @@
 """curate vs datatrove (FineWeb2 blocks) vs trafilatura alone, on the same WARC, in one window.
 
     python bench/run.py --input real-pages.warc.gz [--reps 3] [--workers 1|2] [--only traf,datatrove,curate]
+    python bench/run.py --input real-pages.warc.gz --reps 3 --scaling --datatrove-skip-english   # the README's figures
 
 Per rep, alternating (rep 1 of every config, then rep 2, ...):
   traf       bench/traf_alone.py WARC                      (extraction bound: one process, one core)
   datatrove  bench/datatrove_fineweb2.py --input DIR ...    (stage A + per-language stage B)
   curate     pipelines/fineweb2.py --input DIR --output OUT --num-cpus N
+  curate-plain   the same with `unoptimised: true` (the decision-equality check compares it with curate)
 each under bench/measure.py (whole process tree CPU, peak RSS/PSS), pinned with `taskset -c 0`
 (`-c 0,1` with --workers 2; the poller is pinned to CPU 1 in 1-worker mode).
+--scaling adds, in every rep, curate@2 and datatrove@2: the same input split in two files, two
+workers on `taskset -c 0,1`; the 2-worker scaling is wall(1 worker) / wall(2 workers) within a rep.
 
 "docs/s/core" = HTML response records in the input / CPU seconds of the whole process tree.
 Ratios are taken within a rep (back-to-back runs), then the median over reps.
@@ -127,11 +131,11 @@ def run_traf(ctx, rep_dir: Path) -> dict:
     return m
 
 
-def run_datatrove(ctx, rep_dir: Path) -> dict:
-    work = rep_dir / "datatrove"
+def run_datatrove(ctx, rep_dir: Path, name: str = "datatrove") -> dict:
+    work = rep_dir / name
     m = measured([PY, str(HERE / "datatrove_fineweb2.py"), "--input", str(ctx["input_dir"]), "--work", str(work),
                   "--lid-model", ctx["lid_model"], "--workers", str(ctx["workers"])] + ctx["datatrove_args"],
-                 ctx["cpus"], rep_dir / "datatrove.log", ctx["env"])
+                 ctx["cpus"], rep_dir / f"{name}.log", ctx["env"])
     sf = work / "summary.json"
     if sf.exists():
         s = json.loads(sf.read_text())
@@ -158,8 +162,8 @@ def decisions(out: Path) -> dict[str, str]:
     return result
 
 
-def run_curate(ctx, rep_dir: Path, plain: bool = False) -> dict:
-    name = "curate-plain" if plain else "curate"
+def run_curate(ctx, rep_dir: Path, plain: bool = False, name: str = "curate") -> dict:
+    name = "curate-plain" if plain else name
     out = rep_dir / name
     extra = []
     if plain:  # the unoptimised configuration: datatrove's plain tokenizers and URL sets
@@ -204,7 +208,10 @@ def _curate_docs(stats: dict) -> dict | None:
 
 
 CONFIGS = {"traf": run_traf, "datatrove": run_datatrove, "curate": run_curate,
-           "curate-plain": lambda ctx, rep_dir: run_curate(ctx, rep_dir, plain=True)}
+           "curate-plain": lambda ctx, rep_dir: run_curate(ctx, rep_dir, plain=True),
+           # --scaling: two workers on two CPUs, the input split in two (ctx["two"])
+           "curate@2": lambda ctx, rep_dir: run_curate(ctx["two"], rep_dir, name="curate@2"),
+           "datatrove@2": lambda ctx, rep_dir: run_datatrove(ctx["two"], rep_dir, name="datatrove@2")}
 
 
 def decision_check(reps: list[dict]) -> dict:
@@ -271,6 +278,13 @@ def summarize(reps: list[dict], n_docs: int, workers: int) -> dict:
         if per:  # docs/s/core ratio num/den = cpu_den / cpu_num on the same docs
             ratios[f"{num}/{den}"] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
     out["ratios_docs_per_cpu_s"] = ratios
+    scaling = {}
+    for name in ("curate", "datatrove"):
+        per = [r[name]["wall_s"] / r[f"{name}@2"]["wall_s"] for r in reps
+               if "wall_s" in r.get(name, {}) and "wall_s" in r.get(f"{name}@2", {}) and r[f"{name}@2"]["wall_s"]]
+        if per:
+            scaling[name] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
+    out["scaling_2_workers_wall"] = scaling
     out["decisions_curate_vs_plain"] = decision_check(reps)
     return out
 
@@ -304,6 +318,10 @@ def markdown(res: dict) -> str:
     lines += ["", "Ratios of docs/s/core (per rep, back to back; median):", ""]
     for k, v in s["ratios_docs_per_cpu_s"].items():
         lines.append(f"- {k}: **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
+    for k, v in s.get("scaling_2_workers_wall", {}).items():
+        lines.append(f"- 2-worker scaling of {k}, wall(1 worker) / wall(2 workers): **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
+    if "curate/traf" in s["ratios_docs_per_cpu_s"]:
+        lines.append(f"- curate's fraction of the trafilatura-alone bound: **{s['ratios_docs_per_cpu_s']['curate/traf']['median']}**")
     for name in ("datatrove", "curate"):
         c = s.get(name, {})
         if c.get("stage_seconds_median"):
@@ -328,6 +346,7 @@ def main():
     ap.add_argument("--workers", type=int, default=1, choices=[1, 2], help="2 = scaling mode: input split in 2 files, 2 CPUs")
     ap.add_argument("--cpu", type=int, default=0, choices=[0, 1], help="CPU to pin to in 1-worker mode")
     ap.add_argument("--only", default="traf,datatrove,curate,curate-plain")
+    ap.add_argument("--scaling", action="store_true", help="also curate@2 and datatrove@2 (2 workers, 2 CPUs) every rep")
     ap.add_argument("--lid-model", default="/work/shared/data/lid_models/lid.176.ftz")
     ap.add_argument("--work", default=None, help="scratch dir (default: a temp dir under /tmp)")
     ap.add_argument("--hf-home", default="/tmp/curate-bench-hf")
@@ -340,6 +359,10 @@ def main():
     a = ap.parse_args()
 
     only = [x for x in a.only.split(",") if x]
+    if a.scaling:
+        if a.workers != 1:
+            ap.error("--scaling compares with 1 worker: leave --workers at 1")
+        only += [f"{x}@2" for x in ("curate", "datatrove") if x in only]
     warc = Path(a.input).resolve()
     work = Path(a.work or tempfile.mkdtemp(prefix="curate-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -355,9 +378,15 @@ def main():
     ctx = {"warcs": warcs, "input_dir": input_dir, "workers": a.workers, "cpus": str(a.cpu) if a.workers == 1 else ",".join(str(i) for i in range(a.workers)),
            "env": env, "lid_model": a.lid_model, "keep_outputs": a.keep_outputs,
            "datatrove_args": ["--skip-english"] if a.datatrove_skip_english else []}
+    if a.scaling:
+        two_dir = work / "input-2"
+        shutil.rmtree(two_dir, ignore_errors=True)
+        two_dir.mkdir()
+        ctx["two"] = dict(ctx, warcs=split_warc(warc, two_dir, 2), input_dir=two_dir, workers=2, cpus="0,1")
     n_docs = count_html_responses(warc)
     if a.workers == 1:
         os.sched_setaffinity(0, {1 - a.cpu})  # keep this harness and its poller off the measured CPU
+        # (2-worker runs of --scaling share the CPUs with the poller: 0.2 s sampling, negligible)
 
     if not a.no_warmup and "datatrove" in only:  # fills $HF_HOME (URL lists, LID copy), tldextract cache
         print("warm-up: datatrove on the small excerpt (not counted)", file=sys.stderr)
