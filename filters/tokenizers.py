@@ -75,7 +75,8 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
     are the concatenation of the tokens of its substrings. So: substrings seen before cost a dict
     lookup (the frequent words of a language, most of any text); the new ones of a document are
     tokenized together in one spaCy call, joined by spaces, and split back by character offset.
-    Lexical attributes (shape, like_url, ...) are not computed: only the token texts are used.
+    Lexical attributes (shape, like_url, norms, ...) are never computed, not even for the thousands
+    of tokenizer exceptions loaded at start-up: only token texts are used.
     Languages whose spaCy tokenizer is not rule-based (ja, zh, vi: whole-text segmenters) keep the
     plain path. tests/filters checks token equality on real text in many languages.
     """
@@ -86,6 +87,18 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
         super().__init__(language, config)
         self._cache: dict[str, tuple[str, ...]] | None = None
         self._fast: bool | None = None
+
+    @property
+    def tokenizer(self):
+        if self._tokenizer is None and os.environ.get("CURATE_UNOPTIMISED") != "1":
+            import spacy
+            from datatrove.utils.japanese_tokenizer import JapaneseTokenizer  # noqa: F401  (registers it)
+            from spacy.vocab import Vocab
+
+            # datatrove's spacy.blank(language, config) + sentencizer, on a vocabulary without lexical attributes
+            self._tokenizer = spacy.blank(self.language, config=self.config or {}, vocab=Vocab(lex_attr_getters={}))
+            self._tokenizer.add_pipe("sentencizer")
+        return super().tokenizer
 
     def _tokenize_new(self, new: list[str]) -> None:
         nlp = self.tokenizer
@@ -110,7 +123,6 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
             self._fast = type(self.tokenizer.tokenizer) is Tokenizer and os.environ.get("CURATE_UNOPTIMISED") != "1"
             if self._fast:
                 self._cache = {}
-                self.tokenizer.vocab.lex_attr_getters = {}
         if not self._fast:
             return super().word_tokenize(text)
         substrings = [s for s in text.split(" ") if s]
