@@ -40,6 +40,7 @@ Kiwi strips 20+ digit runs), which would raise ZeroDivisionError, so we report `
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 from datatrove.data import Document
@@ -83,6 +84,10 @@ class QualityFilter:
     """FineWeb2 stage-E filters for one language (settings: fineweb2-pipeline.py / paper A.7.2)."""
 
     def __init__(self, lang_script: str):
+        if os.environ.get("CURATE_UNOPTIMISED") != "1":
+            from filters import repetition
+
+            repetition.install()  # datatrove's Gopher repetition statistics, same results, less CPU
         self.config: LanguageConfig = load_language_config(lang_script)
         self.tokenizer, self.tokenizer_info = word_tokenizer(lang_script)
         c, tok = self.config, self.tokenizer

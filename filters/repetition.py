@@ -1,0 +1,52 @@
+"""Gopher repetition statistics, computed exactly as datatrove 0.10.1 does, with less CPU.
+
+datatrove's `GopherRepetitionFilter.filter` calls two module-level helpers; these are drop-in
+equivalents (same results on every input, tested against the originals on real and fuzzed text):
+
+* `find_all_duplicate(words, n)`: greedy scan over n-grams *concatenated without a separator*
+  (so ("ab", "c") equals ("a", "bc")), skipping n words after each repeat. Here every n-gram is one
+  slice of the concatenated text instead of a join of n words, and a text whose n-grams are all
+  distinct returns 0 without the scan.
+* `find_top_duplicate(ngrams)`: length x count of the most common n-gram (first one on ties): a
+  C-level `Counter(...)` instead of a Python increment per n-gram.
+
+`install()` points datatrove's filter at them; the unoptimised configuration leaves datatrove as is.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from itertools import accumulate
+
+
+def find_all_duplicate(words: list[str], n: int) -> int:
+    m = len(words) - n + 1
+    if m <= 0:
+        return 0
+    full = "".join(words)
+    off = [0, *accumulate(map(len, words))]
+    grams = [full[a:b] for a, b in zip(off, off[n:])]
+    if len(set(grams)) == m:
+        return 0
+    seen: set[str] = set()
+    repeated, idx = 0, 0
+    while idx < m:
+        gram = grams[idx]
+        if gram in seen:
+            repeated += len(gram)
+            idx += n
+        else:
+            seen.add(gram)
+            idx += 1
+    return repeated
+
+
+def find_top_duplicate(ngrams: list[str]) -> int:
+    (gram, count), = Counter(ngrams).most_common(1)
+    return len(gram) * count
+
+
+def install() -> None:
+    from datatrove.pipeline.filters import gopher_repetition_filter as grf
+
+    grf.find_all_duplicate = find_all_duplicate
+    grf.find_top_duplicate = find_top_duplicate
