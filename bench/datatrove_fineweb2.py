@@ -501,6 +501,8 @@ def main():
     short["languages"] = {lg: {"code": r.get("code"), "status": r.get("status"), "docs": r.get("docs"),
                                "process_cpu_s": r["process"]["cpu_s"]} for lg, r in summary.get("languages", {}).items()}
     print(json.dumps(short, indent=1))
+    if summary.get("error"):
+        sys.exit(f"datatrove reference failed: {summary['error']}")  # never a silent 1-second "run"
 
 
 if __name__ == "__main__":

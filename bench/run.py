@@ -242,9 +242,11 @@ def _shares(stage_seconds: dict) -> dict:
 def summarize(reps: list[dict], n_docs: int, workers: int) -> dict:
     out = {}
     for name in CONFIGS:
-        runs = [r[name] for r in reps if name in r and "cpu_s" in r[name]]
+        runs = [r[name] for r in reps if name in r and "cpu_s" in r[name] and r[name]["rc"] == 0]
         if not runs:
-            out[name] = {"skipped": next((r[name].get("skipped") for r in reps if name in r), "not run")}
+            failed = [r[name] for r in reps if name in r and r[name].get("rc")]
+            out[name] = {"skipped": f"FAILED rc={failed[0]['rc']}, see {failed[0].get('log')}" if failed
+                         else next((r[name].get("skipped") for r in reps if name in r), "not run")}
             continue
         for m in runs:
             m["docs_per_cpu_s"] = round(n_docs / m["cpu_s"], 2) if m["cpu_s"] else None
@@ -274,14 +276,14 @@ def summarize(reps: list[dict], n_docs: int, workers: int) -> dict:
     ratios = {}
     for num, den in (("curate", "datatrove"), ("curate", "traf"), ("datatrove", "traf"), ("curate", "curate-plain")):
         per = [r[den]["cpu_s"] / r[num]["cpu_s"] for r in reps
-               if "cpu_s" in r.get(num, {}) and "cpu_s" in r.get(den, {}) and r[num]["cpu_s"]]
+               if r.get(num, {}).get("rc") == 0 and r.get(den, {}).get("rc") == 0 and r[num]["cpu_s"]]
         if per:  # docs/s/core ratio num/den = cpu_den / cpu_num on the same docs
             ratios[f"{num}/{den}"] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
     out["ratios_docs_per_cpu_s"] = ratios
     scaling = {}
     for name in ("curate", "datatrove"):
         per = [r[name]["wall_s"] / r[f"{name}@2"]["wall_s"] for r in reps
-               if "wall_s" in r.get(name, {}) and "wall_s" in r.get(f"{name}@2", {}) and r[f"{name}@2"]["wall_s"]]
+               if r.get(name, {}).get("rc") == 0 and r.get(f"{name}@2", {}).get("rc") == 0 and r[f"{name}@2"]["wall_s"]]
         if per:
             scaling[name] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
     out["scaling_2_workers_wall"] = scaling
