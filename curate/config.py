@@ -60,6 +60,7 @@ class PipelineConfig:
     dedup_docs_per_partition: int = 2_000_000  # a language's hash partitions grow with its size...
     dedup_max_partitions: int = 256            # ...up to this many (bucket and cluster shuffles)
     dedup_rows_per_map_task: int = 50_000      # documents read by one signature-map task (bounds its memory)
+    dedup_spill: bool = True                   # shuffle bucket rows and edges through Parquet on the output store
     dedup_index_files_per_task: int = 16       # index bucket files read by one index-map task
     dedup_max_rounds: int = 50               # label-propagation rounds before giving up loudly
     dedup_index: str | None = None           # persisted index dir: deduplicate against earlier runs
@@ -91,7 +92,7 @@ class PipelineConfig:
     def config_hash(self) -> str:
         """Hash of the parameters that decide which documents are kept (not paths or resources)."""
         d = self.to_dict()
-        for k in ("output", "num_cpus", "ray_address", "progress_interval_s", "limit_shards", "unoptimised"):
+        for k in ("output", "num_cpus", "ray_address", "progress_interval_s", "limit_shards", "unoptimised", "dedup_spill"):
             d.pop(k)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 

@@ -18,7 +18,7 @@ import traceback
 
 import ray
 
-from curate import dedup, dedup_index, storage
+from curate import dedup, dedup_index, shuffle, storage
 from curate.commoncrawl import resolve_shards
 from curate.config import PipelineConfig
 from curate.finalize import finalize_group
@@ -57,17 +57,22 @@ def _shard_task(uri, cfg):
 
 
 @ray.remote
-def _task(fn, n_out, n_fixed, with_pieces, *args):
-    """Run a Ray-free stage function; Ray resolves top-level refs only, so piece lists come last."""
+def _task(fn, n_out, n_fixed, with_pieces, spill_prefix, *args):
+    """Run a Ray-free stage function; Ray resolves top-level refs only, so piece lists come last.
+    Pieces spilled to storage arrive as handles and are read here; with `spill_prefix` the
+    outputs are spilled too and only their handles travel."""
+    args = [shuffle.load(a) if isinstance(a, shuffle.Spilled) else a for a in args]
     out = fn(*args[:n_fixed], list(args[n_fixed:])) if with_pieces else fn(*args)
     flat = []
     for x in (out if isinstance(out, tuple) else (out,)):
         flat.extend(x if isinstance(x, list) else [x])
+    if spill_prefix:
+        flat = shuffle.spill(spill_prefix, flat)
     return flat[0] if n_out == 1 else tuple(flat)
 
 
-def _remote(fn, n_out: int, fixed: tuple, pieces: list | None = None) -> list:
-    refs = _task.options(num_returns=n_out).remote(fn, n_out, len(fixed), pieces is not None, *fixed, *(pieces or ()))
+def _remote(fn, n_out: int, fixed: tuple, pieces: list | None = None, spill: str | None = None) -> list:
+    refs = _task.options(num_returns=n_out).remote(fn, n_out, len(fixed), pieces is not None, spill, *fixed, *(pieces or ()))
     return [refs] if n_out == 1 else list(refs)
 
 
@@ -157,14 +162,18 @@ class Run:
                 continue
             rows = sum(p["rows"] for p in parts)
             n = max(1, min(cfg.dedup_max_partitions, math.ceil(rows / cfg.dedup_docs_per_partition)))
-            maps = [_remote(dedup.sig_map, n, (n, g)) for g in self._row_groups(parts, cfg.dedup_rows_per_map_task)]
-            exact = [_remote(dedup.exact_reduce, 3 * n, (n,), [m_[p] for m_ in maps]) for p in range(n)]
+            spill = self._spill_prefix(lang)
+            maps = [_remote(dedup.sig_map, n, (n, g), spill=spill(f"map-{i:05d}"))
+                    for i, g in enumerate(self._row_groups(parts, cfg.dedup_rows_per_map_task))]
+            exact = [_remote(dedup.exact_reduce, 3 * n, (n,), [m_[p] for m_ in maps], spill=spill(f"exact-{p:05d}")) for p in range(n)]
             old = []
             if runs:
                 ix = [dedup_index.files(cfg.dedup_index, lang, runs, k) for k in ("buckets", "clusters", "aliases")]
                 step = cfg.dedup_index_files_per_task
-                old = [_remote(dedup.index_map, n, (n, ix[0][i:i + step], ix[1], ix[2])) for i in range(0, len(ix[0]), step)]
-            buckets = [_remote(dedup.bucket_reduce, n, (n,), [e[p] for e in exact] + [o[p] for o in old]) for p in range(n)]
+                old = [_remote(dedup.index_map, n, (n, ix[0][i:i + step], ix[1], ix[2]), spill=spill(f"index-{i:05d}"))
+                       for i in range(0, len(ix[0]), step)]
+            buckets = [_remote(dedup.bucket_reduce, n, (n,), [e[p] for e in exact] + [o[p] for o in old], spill=spill(f"buckets-{p:05d}"))
+                       for p in range(n)]
             states = [_remote(dedup.cc_init, 1, (), [b[p] for b in buckets] + [e[n + p] for e in exact])[0] for p in range(n)]
             active[lang] = {"n": n, "states": states, "msgs": [[] for _ in range(n)], "round": 0, "fp": fp,
                             "marker": marker_uri, "index_rows": [[e[2 * n + p] for e in exact] for p in range(n)],
@@ -189,6 +198,11 @@ class Run:
                     raise RuntimeError(f"dedup of {lang} did not converge in {cfg.dedup_max_rounds} rounds")
         return results
 
+    def _spill_prefix(self, lang: str):
+        """Where a task's shuffle output goes (None: Ray's object store); deleted once the language is done."""
+        shuffle_dir = storage.join(self.work, "dedup", lang, "shuffle")
+        return lambda name: storage.join(shuffle_dir, name) if self.cfg.dedup_spill else None
+
     def _row_groups(self, parts: list[dict], max_rows: int) -> list[list[str]]:
         """Consecutive staged parts grouped so that one map task reads at most `max_rows` documents."""
         groups, rows = [[]], 0
@@ -211,6 +225,7 @@ class Run:
             rows = ray.get([_remote(dedup.index_labels, 1, (a["states"][p],), a["index_rows"][p])[0] for p in range(n)])
             marker["index_files"] = dedup_index.write_run(cfg.dedup_index, lang, self.run_id, rows, reduced)
         storage.write_text(a["marker"], json.dumps(marker, indent=1))
+        storage.delete_prefix(storage.join(self.work, "dedup", lang, "shuffle"))
         return marker
 
     # ------------------------------------------------------------ stage 3

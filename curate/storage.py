@@ -59,14 +59,16 @@ def _s3_client():
     return boto3.session.Session().client("s3", endpoint_url=endpoint, config=cfg)
 
 
-def _s3_read(bucket: str, key: str) -> bytes:
-    """GET a whole object. boto3 retries failed requests, not a body cut short after the headers
-    arrived: that surfaces here (length check or a streaming error) and the GET is repeated."""
+def _s3_read(bucket: str, key: str, first: int | None = None, last: int | None = None) -> bytes:
+    """GET a whole object, or bytes first..last (inclusive). boto3 retries failed requests, not a
+    body cut short after the headers arrived: that surfaces here (length check or a streaming
+    error) and the GET is repeated."""
     from botocore.exceptions import ConnectionClosedError, IncompleteReadError, ReadTimeoutError, ResponseStreamingError
 
+    extra = {} if first is None else {"Range": f"bytes={first}-{last}"}
     for attempt in range(READ_ATTEMPTS):
         try:
-            resp = _s3_client().get_object(Bucket=bucket, Key=key)
+            resp = _s3_client().get_object(Bucket=bucket, Key=key, **extra)
             body = resp["Body"].read()
             if len(body) != resp["ContentLength"]:
                 raise IncompleteReadError(actual_bytes=len(body), expected_bytes=resp["ContentLength"])
@@ -288,3 +290,43 @@ def read_parquet(uri: str, columns: list[str] | None = None):
     if is_s3(uri):
         return pq.read_table(io.BytesIO(read_bytes(uri)), columns=columns)
     return pq.read_table(uri, columns=columns)
+
+
+class _S3RangeReader(io.RawIOBase):
+    """A seekable read-only file over an S3 object: each read is one ranged GET (with the retries
+    of `_s3_read`), so a Parquet reader fetches only the footer and the row groups it needs."""
+
+    def __init__(self, uri: str):
+        self.bucket, self.key = _split_s3(uri)
+        self.size = _s3_client().head_object(Bucket=self.bucket, Key=self.key)["ContentLength"]
+        self.pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self.pos = {io.SEEK_SET: 0, io.SEEK_CUR: self.pos, io.SEEK_END: self.size}[whence] + offset
+        return self.pos
+
+    def readinto(self, buf) -> int:
+        n = max(0, min(len(buf), self.size - self.pos))
+        if n:
+            buf[:n] = _s3_read(self.bucket, self.key, self.pos, self.pos + n - 1)
+            self.pos += n
+        return n
+
+
+@contextlib.contextmanager
+def open_parquet(uri: str):
+    """A `pyarrow.parquet.ParquetFile` for reading parts of a file (e.g. one row group); on S3
+    through ranged GETs rather than a download of the whole object."""
+    import pyarrow.parquet as pq
+
+    with io.BufferedReader(_S3RangeReader(uri), 1 << 20) if is_s3(uri) else open(uri, "rb") as f:
+        yield pq.ParquetFile(f)
