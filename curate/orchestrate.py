@@ -318,8 +318,9 @@ def run_pipeline(cfg: PipelineConfig) -> int:
 
 
 @ray.remote
-def _stage_texts(texts, ids, dates, lang, params, uri):
-    """Signatures of raw texts into a staged part (for `dedup_documents`)."""
+def _stage_texts(source, lang, params, uri):
+    """Signatures of raw texts into a staged part (for `dedup_documents`); `source` is an Arrow
+    table or (Parquet URI, row groups) that this task reads itself."""
     import pyarrow as pa
 
     from curate.minhash import doc_hashes
@@ -327,9 +328,12 @@ def _stage_texts(texts, ids, dates, lang, params, uri):
     from curate.shard_stage import doc_key
     from filters.tokenizers import word_tokenizer
 
+    if not isinstance(source, pa.Table):
+        with storage.open_parquet(source[0]) as f:
+            source = f.read_row_groups(source[1], columns=["text", "id", "date"])
     tok = word_tokenizer(lang)[0]
     rows = []
-    for text, id_, date in zip(texts, ids, dates):
+    for text, id_, date in zip(*(source.column(c).to_pylist() for c in ("text", "id", "date"))):
         bands, exact = doc_hashes(text, tok, params)
         rows.append({"id": id_, "date": date, "doc_key": doc_key(id_), "minhash_bands": bands, "exact_hash": exact})
     table = pa.Table.from_pylist(rows, schema=STAGED_SCHEMA)
@@ -337,9 +341,11 @@ def _stage_texts(texts, ids, dates, lang, params, uri):
     return table.num_rows
 
 
-def dedup_documents(table, lang: str, cfg: PipelineConfig, chunk: int = 5000):
-    """Deduplicate an Arrow table of documents (`text`, `id`, `date`) with the pipeline's dedup
-    stage; returns `id, cluster_id, cluster_size, is_representative` for every document.
+def dedup_documents(source, lang: str, cfg: PipelineConfig, chunk: int = 5000):
+    """Deduplicate documents (`text`, `id`, `date`) with the pipeline's dedup stage; returns `id,
+    cluster_id, cluster_size, is_representative` for every document. `source` is an Arrow table,
+    or the URI of a Parquet file, which the tasks read row group by row group (the driver then
+    holds only the ids; write the file with row groups of about `chunk` rows).
     For benchmarks and tools: the pipeline itself calls `Run.run_dedup` on staged shard parts."""
     import numpy as np
     import pyarrow as pa
@@ -348,14 +354,26 @@ def dedup_documents(table, lang: str, cfg: PipelineConfig, chunk: int = 5000):
 
     init_ray(cfg)
     run = Run(cfg)
-    texts, ids, dates = (table.column(c).to_pylist() for c in ("text", "id", "date"))
+    if isinstance(source, pa.Table):
+        ids = source.column("id").to_pylist()
+        pieces = [(source.slice(i, chunk), min(chunk, len(ids) - i)) for i in range(0, len(ids), chunk)]
+    else:
+        with storage.open_parquet(source) as f:
+            ids = f.read(columns=["id"]).column("id").to_pylist()
+            sizes = [f.metadata.row_group(g).num_rows for g in range(f.metadata.num_row_groups)]
+        pieces, group, rows = [], [], 0
+        for g, size in enumerate(sizes):  # consecutive row groups, about `chunk` rows per task
+            group, rows = group + [g], rows + size
+            if rows >= chunk or g == len(sizes) - 1:
+                pieces.append(((source, group), rows))
+                group, rows = [], 0
     if len(set(ids)) != len(ids):
         raise ValueError("dedup_documents: ids must be unique (they key the documents)")
     parts, refs = [], []
-    for i in range(0, len(ids), chunk):
-        rel = f"docs/{lang}/{i // chunk:06d}.parquet"
-        refs.append(_stage_texts.remote(texts[i:i + chunk], ids[i:i + chunk], dates[i:i + chunk], lang, cfg.minhash, run.abs(rel)))
-        parts.append({"path": rel, "rows": len(ids[i:i + chunk])})
+    for i, (piece, rows) in enumerate(pieces):
+        rel = f"docs/{lang}/{i:06d}.parquet"
+        refs.append(_stage_texts.remote(piece, lang, cfg.minhash, run.abs(rel)))
+        parts.append({"path": rel, "rows": rows})
     ray.get(refs)
     result = run.run_dedup({lang: parts})[lang]
     keys = np.array([doc_key(i) for i in ids], np.int64)

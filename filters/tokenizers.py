@@ -30,6 +30,7 @@ from functools import lru_cache
 
 from datatrove.utils._import_utils import ASSETS_PATH
 from datatrove.utils.word_tokenizers import (
+    IndicNLPTokenizer,
     SpaCyTokenizer,
     WhitespaceTokenizer,
     WordTokenizer,
@@ -135,6 +136,25 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
         return [t.strip() for s in substrings for t in cache[s] if t.strip()]  # datatrove's strip_strings
 
 
+class FastIndicNLPTokenizer(IndicNLPTokenizer):
+    """datatrove's IndicNLP tokenizer (indic-nlp-library's `trivial_tokenize`), same tokens.
+
+    `trivial_tokenize` pads its punctuation characters with spaces, turns tabs into spaces,
+    collapses space runs and re-joins number sequences around `,.:/` (themselves punctuation);
+    datatrove then strips the tokens and drops empty ones. A text with no tab and none of those
+    punctuation characters (MinHash's normalised text, for one) therefore tokenizes to its
+    space-separated pieces, stripped, without the library's passes over the string (3x faster).
+    Urdu has its own pattern and always takes the library's path.
+    """
+
+    def word_tokenize(self, text) -> list[str]:
+        from indicnlp.tokenize.indic_tokenize import triv_tokenizer_indic_pat
+
+        if self.language == "ur" or "\t" in text or triv_tokenizer_indic_pat.search(text):
+            return super().word_tokenize(text)
+        return [t for t in (w.strip() for w in text.split(" ")) if t]
+
+
 class CachedWhitespaceTokenizer(WhitespaceTokenizer):
     """datatrove's fallback tokenizer on the shared, cached spaCy "xx" instance."""
 
@@ -154,7 +174,10 @@ def _shared(kind: str, language: str | None) -> WordTokenizer:
     raise KeyError(kind)
 
 
-def _dedupe(tok: WordTokenizer) -> WordTokenizer:
+def _preferred(tok: WordTokenizer) -> WordTokenizer:
+    """The shared or faster equivalent of a tokenizer datatrove built (same tokens, tested)."""
+    if type(tok) is IndicNLPTokenizer and os.environ.get("CURATE_UNOPTIMISED") != "1":
+        return FastIndicNLPTokenizer(tok.language)
     if type(tok) is WhitespaceTokenizer:
         return _shared("WhitespaceTokenizer", None)
     if type(tok) is SpaCyTokenizer:
@@ -176,7 +199,7 @@ def word_tokenizer(lang_script: str) -> tuple[WordTokenizer, TokenizerInfo]:
     error = None
     if assigned is not None:
         try:
-            tok = _dedupe(load_word_tokenizer(lang_script))
+            tok = _preferred(load_word_tokenizer(lang_script))
             tok.word_tokenize(_PROBE)  # force lazy loading now, so failures surface here
             return tok, TokenizerInfo(lang_script, assigned, _describe(tok), fallback=False)
         except Exception as e:  # ImportError, model download errors, ...: use the substitute

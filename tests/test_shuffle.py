@@ -79,11 +79,14 @@ def test_pipeline_dedup_is_the_same_spilled_or_in_memory(tmp_path):
             edited[copy] = "anders"
             texts.append(" ".join(edited))
     table = pa.table({"text": texts, "id": [f"<urn:{i}>" for i in range(len(texts))], "date": ["2024-01-01T00:00:00Z"] * len(texts)})
+    import pyarrow.parquet as pq
+
+    pq.write_table(table, tmp_path / "docs.parquet", row_group_size=7)
     results = {}
-    for spill in (True, False):
-        cfg = PipelineConfig(output=str(tmp_path / str(spill)), ray_address="local", num_cpus=1, dedup_spill=spill,
+    for spill, source in ((True, table), (False, table), ("file", str(tmp_path / "docs.parquet"))):
+        cfg = PipelineConfig(output=str(tmp_path / str(spill)), ray_address="local", num_cpus=1, dedup_spill=bool(spill),
                              dedup_docs_per_partition=10, dedup_rows_per_map_task=15)  # 4 partitions, 3 map tasks
-        results[spill] = dedup_documents(table, "deu_Latn", cfg).to_pylist()
+        results[spill] = dedup_documents(source, "deu_Latn", cfg, chunk=10).to_pylist()
         assert not os.path.exists(tmp_path / str(spill) / "_work" / "dedup" / "deu_Latn" / "shuffle")
-    assert results[True] == results[False]
+    assert results[True] == results[False] == results["file"]  # the file read by the tasks, row group by row group
     assert sorted(r["cluster_size"] for r in results[True] if r["is_representative"]) == [1] * 7 + [2] * 7 + [3] * 6

@@ -215,7 +215,7 @@ def synthetic_corpus(n: int, seed: int = 0, work: str = WORK_DEFAULT, jsonl_file
         groups.append(g)
     date = "2024-03-01T12:00:00Z"
     table = pa.table({"text": texts, "id": ids, "date": [date] * n, "group": groups})
-    pq.write_table(table, os.path.join(d, "docs.parquet"), row_group_size=50_000)
+    pq.write_table(table, os.path.join(d, "docs.parquet"), row_group_size=5_000)  # curate's dedup_documents: one staging task per ~5k rows
     _write_jsonl(ids, texts, os.path.join(d, "jsonl"), jsonl_files)
     with open(os.path.join(d, "_DONE"), "w") as f:
         json.dump({"n": n, "seed": seed, "planted_groups": len({g for g in groups if g}),

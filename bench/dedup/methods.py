@@ -179,7 +179,7 @@ class _NamedTask:
 
 def curate_table(table, lang: str, work: str, num_cpus: int = 2, docs_per_partition: int | None = None,
                  name_tasks: bool = False, **cfg_overrides):
-    """Call curate's dedup entry point on a (text, id, date) table; return its result table."""
+    """Call curate's dedup entry point on a (text, id, date) table or Parquet file; return its result table."""
     import ray
     from curate import orchestrate
     from curate.config import PipelineConfig
@@ -284,12 +284,13 @@ def main():
     elif a.cmd == "curate":
         import pyarrow.parquet as pq
 
-        table = pq.read_table(a.parquet, columns=["text", "id", "date"])
         t0 = time.perf_counter()
         extra = {} if a.rows_per_map_task is None else {"dedup_rows_per_map_task": a.rows_per_map_task}
-        res = curate_table(table, a.lang, a.work, a.num_cpus, a.docs_per_partition, name_tasks=bool(a.timeline), **extra)
+        # the path, not a table: curate's tasks read the row groups themselves, the driver holds only ids
+        res = curate_table(os.path.abspath(a.parquet), a.lang, a.work, a.num_cpus, a.docs_per_partition,
+                           name_tasks=bool(a.timeline), **extra)
         info = {"wall_in_dedup_documents_s": round(time.perf_counter() - t0, 3), "rows": res.num_rows,
-                "problems": check_curate_result(table.column("id").to_pylist(), res)}
+                "problems": check_curate_result(pq.read_table(a.parquet, columns=["id"]).column("id").to_pylist(), res)}
         if a.out:
             pq.write_table(res, a.out)
         if a.timeline:

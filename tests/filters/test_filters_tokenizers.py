@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 from datatrove.utils.word_tokenizers import WhitespaceTokenizer
+from hypothesis import given, settings, strategies as st
 
 from filters.tokenizers import word_tokenizer
 from tests.util import NO_NETWORK
@@ -110,7 +111,7 @@ def _sample_texts() -> list[str]:
 
 @pytest.mark.parametrize("lang", ["deu_Latn", "fra_Latn", "rus_Cyrl", "arb_Arab", "ell_Grek", "tur_Latn", "pol_Latn",
                                   "eng_Latn", "heb_Hebr", "spa_Latn", "nld_Latn", "epo_Latn", "vie_Latn", "cmn_Hani",
-                                  "jpn_Jpan"])
+                                  "jpn_Jpan", "hin_Deva", "ben_Beng", "urd_Arab"])
 def test_cached_tokenization_equals_datatrove(lang):
     """Same tokens as datatrove's own tokenizer, on raw and on normalised (MinHash) text."""
     from datatrove.utils.text import TextNormConfig, simplify_text
@@ -134,3 +135,12 @@ def test_cached_tokenization_survives_cache_restarts(monkeypatch):
     for text in _sample_texts()[:10]:
         assert ours.word_tokenize(text) == ref.word_tokenize(text)
     assert len(ours._cache) <= 50 + max(len(t.split()) for t in _sample_texts()[:10])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["नमस्ते", "दुनिया", " ", "  ", "\t", "\n", "12", ",", ".", "।", "3:4", "a/b", "-", "০", "x y"]),
+                max_size=25).map("".join))
+def test_fast_indic_tokenization_equals_datatrove(text):
+    from datatrove.utils.word_tokenizers import load_word_tokenizer
+
+    assert word_tokenizer("hin_Deva")[0].word_tokenize(text) == load_word_tokenizer("hin_Deva").word_tokenize(text)
