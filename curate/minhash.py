@@ -20,7 +20,7 @@ import unicodedata
 import numpy as np
 import regex
 import xxhash
-from datatrove.utils.text import NUMBERS_PATTERN, PUNCTUATION_TRANS, WHITESPACE_PATTERN
+from datatrove.utils.text import NUMBERS_PATTERN, PUNCTUATION_TRANS
 
 from curate.config import MinhashParams
 
@@ -50,7 +50,9 @@ def simplify(text: str) -> str:
     -> 0, punctuation -> space, whitespace runs -> one space, NFD minus combining marks), same
     output, a third of the CPU: one regex per step instead of a Python loop over every character."""
     punctuation, marks = _patterns()
-    text = WHITESPACE_PATTERN.sub(" ", punctuation.sub(" ", NUMBERS_PATTERN.sub("0", text.lower())).strip())
+    # datatrove: WHITESPACE_PATTERN (\s+) -> " " after strip(); str.split() splits on the same
+    # characters (both use Py_UNICODE_ISSPACE), at a quarter of the cost
+    text = " ".join(punctuation.sub(" ", NUMBERS_PATTERN.sub("0", text.lower())).split())
     if text.isascii():  # NFD leaves ASCII unchanged and it holds no combining marks
         return text.strip()
     return marks.sub("", unicodedata.normalize("NFD", text)).strip()

@@ -332,11 +332,13 @@ def _stage_texts(source, lang, params, uri):
         with storage.open_parquet(source[0]) as f:
             source = f.read_row_groups(source[1], columns=["text", "id", "date"])
     tok = word_tokenizer(lang)[0]
-    rows = []
-    for text, id_, date in zip(*(source.column(c).to_pylist() for c in ("text", "id", "date"))):
-        bands, exact = doc_hashes(text, tok, params)
-        rows.append({"id": id_, "date": date, "doc_key": doc_key(id_), "minhash_bands": bands, "exact_hash": exact})
-    table = pa.Table.from_pylist(rows, schema=STAGED_SCHEMA)
+    ids = source.column("id").to_pylist()
+    hashes = [doc_hashes(text, tok, params) for text in source.column("text").to_pylist()]
+    # only the staged columns the dedup stage reads (`dedup.sig_map`), built column by column
+    cols = {"id": ids, "date": source.column("date"), "doc_key": [doc_key(i) for i in ids],
+            "exact_hash": [h[1] for h in hashes], "minhash_bands": [h[0] for h in hashes]}
+    table = pa.table({k: pa.array(v, STAGED_SCHEMA.field(k).type) if isinstance(v, list) else v.cast(STAGED_SCHEMA.field(k).type)
+                      for k, v in cols.items()})
     storage.write_parquet(uri, table)
     return table.num_rows
 

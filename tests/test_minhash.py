@@ -48,10 +48,20 @@ def test_simplify_equals_datatrove_on_real_sentences_in_many_scripts():
 
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
-       | st.lists(st.sampled_from(["a", "e\u0301", " \u0301", "\u0301", "Ǆ", "ﬁ", "١٢,٣", "İ", "\u00a0", "\t", "ß", "Å", "ǅ"]),
+       | st.lists(st.sampled_from(["a", "e\u0301", " \u0301", "\u0301", "Ǆ", "ﬁ", "١٢,٣", "İ", "\u00a0", "\t", "ß", "Å", "ǅ",
+                                  "\x1c", "\u2028", "\u3000", "\x85", "  ", "\n"]),
                   max_size=12).map("".join))
 def test_simplify_equals_datatrove_on_fuzzed_text(text):
     assert simplify(text) == simplify_text(text)
+
+
+def test_whitespace_of_str_split_is_that_of_the_regex():
+    """`simplify` replaces datatrove's `\\s+` substitution by str.split(): the same characters."""
+    import re
+    import sys
+
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    assert [c for c in chars if c.isspace()] == [c for c in chars if re.fullmatch(r"\s", c)]
 
 
 def test_signatures_equal_datatrove_across_block_boundaries(tmp_path, monkeypatch):
