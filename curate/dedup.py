@@ -84,12 +84,15 @@ def sig_map(n: int, part_uris: list[str]) -> list[Cols]:
     if t is None or t.num_rows == 0:
         return _split(np.zeros(0, np.uint64), {"exact": np.zeros(0, np.uint64), "key": np.zeros(0, np.int64),
                                                "prio": np.zeros(0, np.int64), "bands": np.zeros((0, 0), np.uint64)}, n)
-    bands = t.column("minhash_bands")
-    width = max((len(b) for b in bands.to_pylist() if b), default=0)
-    arr = np.zeros((t.num_rows, width), np.uint64)
-    for i, b in enumerate(bands.to_pylist()):
-        if b:
-            arr[i] = b
+    bands = t.column("minhash_bands").combine_chunks()
+    lengths = pc.list_value_length(bands).to_numpy(zero_copy_only=False)
+    width = int(lengths.max()) if lengths.size else 0
+    if (lengths == width).all():  # every document has all its band keys: one reshape, no Python loop
+        arr = bands.flatten().to_numpy(zero_copy_only=False).reshape(t.num_rows, width)
+    else:
+        arr = np.zeros((t.num_rows, width), np.uint64)
+        for i, b in enumerate(bands.to_pylist()):
+            arr[i, :len(b)] = b
     exact = t.column("exact_hash").to_numpy()
     cols = {"exact": exact, "key": t.column("doc_key").to_numpy(), "prio": date_priority(t.column("date")), "bands": arr}
     return _split(exact, cols, n)
