@@ -159,6 +159,7 @@ class Run:
             m = _read_json(marker_uri)
             if m and m["fingerprint"] == fp and all(storage.exists(self.abs(u)) for u in m["clusters"]):
                 results[lang] = m
+                storage.delete_prefix(self._shuffle_dir(lang))  # if a kill came between marker and clean-up
                 continue
             rows = sum(p["rows"] for p in parts)
             n = max(1, min(cfg.dedup_max_partitions, math.ceil(rows / cfg.dedup_docs_per_partition)))
@@ -198,10 +199,12 @@ class Run:
                     raise RuntimeError(f"dedup of {lang} did not converge in {cfg.dedup_max_rounds} rounds")
         return results
 
+    def _shuffle_dir(self, lang: str) -> str:
+        return storage.join(self.work, "dedup", lang, "shuffle")
+
     def _spill_prefix(self, lang: str):
         """Where a task's shuffle output goes (None: Ray's object store); deleted once the language is done."""
-        shuffle_dir = storage.join(self.work, "dedup", lang, "shuffle")
-        return lambda name: storage.join(shuffle_dir, name) if self.cfg.dedup_spill else None
+        return lambda name: storage.join(self._shuffle_dir(lang), name) if self.cfg.dedup_spill else None
 
     def _row_groups(self, parts: list[dict], max_rows: int) -> list[list[str]]:
         """Consecutive staged parts grouped so that one map task reads at most `max_rows` documents."""
@@ -225,7 +228,7 @@ class Run:
             rows = ray.get([_remote(dedup.index_labels, 1, (a["states"][p],), a["index_rows"][p])[0] for p in range(n)])
             marker["index_files"] = dedup_index.write_run(cfg.dedup_index, lang, self.run_id, rows, reduced)
         storage.write_text(a["marker"], json.dumps(marker, indent=1))
-        storage.delete_prefix(storage.join(self.work, "dedup", lang, "shuffle"))
+        storage.delete_prefix(self._shuffle_dir(lang))
         return marker
 
     # ------------------------------------------------------------ stage 3
