@@ -59,25 +59,29 @@ def _s3_client():
     return boto3.session.Session().client("s3", endpoint_url=endpoint, config=cfg)
 
 
-def _s3_read(bucket: str, key: str, first: int | None = None, last: int | None = None) -> bytes:
-    """GET a whole object, or bytes first..last (inclusive). boto3 retries failed requests, not a
-    body cut short after the headers arrived: that surfaces here (length check or a streaming
-    error) and the GET is repeated."""
+def _s3_get(bucket: str, key: str, byte_range: str | None = None) -> tuple[bytes, dict]:
+    """GET an object, or a byte range of it ("bytes=a-b", "bytes=-n"); returns (body, response).
+    boto3 retries failed requests, not a body cut short after the headers arrived: that surfaces
+    here (length check or a streaming error) and the GET is repeated."""
     from botocore.exceptions import ConnectionClosedError, IncompleteReadError, ReadTimeoutError, ResponseStreamingError
 
-    extra = {} if first is None else {"Range": f"bytes={first}-{last}"}
+    extra = {} if byte_range is None else {"Range": byte_range}
     for attempt in range(READ_ATTEMPTS):
         try:
             resp = _s3_client().get_object(Bucket=bucket, Key=key, **extra)
             body = resp["Body"].read()
             if len(body) != resp["ContentLength"]:
                 raise IncompleteReadError(actual_bytes=len(body), expected_bytes=resp["ContentLength"])
-            return body
+            return body, resp
         except (IncompleteReadError, ResponseStreamingError, ReadTimeoutError, ConnectionClosedError):
             if attempt == READ_ATTEMPTS - 1:
                 raise
             _backoff(attempt)
     raise AssertionError("unreachable")
+
+
+def _s3_read(bucket: str, key: str) -> bytes:
+    return _s3_get(bucket, key)[0]
 
 
 @functools.lru_cache(maxsize=None)
@@ -294,11 +298,18 @@ def read_parquet(uri: str, columns: list[str] | None = None):
 
 class _S3RangeReader(io.RawIOBase):
     """A seekable read-only file over an S3 object: each read is one ranged GET (with the retries
-    of `_s3_read`), so a Parquet reader fetches only the footer and the row groups it needs."""
+    of `_s3_get`), so a Parquet reader fetches only the footer and the row groups it needs. The
+    first GET asks for the object's last `TAIL` bytes: the size comes with them (Content-Range),
+    and so does the footer, which every Parquet reader reads first."""
+
+    TAIL = 1 << 16
 
     def __init__(self, uri: str):
         self.bucket, self.key = _split_s3(uri)
-        self.size = _s3_client().head_object(Bucket=self.bucket, Key=self.key)["ContentLength"]
+        tail, resp = _s3_get(self.bucket, self.key, f"bytes=-{self.TAIL}")
+        # a store that ignores Range answers 200 with the whole object and no Content-Range
+        self.size = int(resp["ContentRange"].rpartition("/")[2]) if resp.get("ContentRange") else len(tail)
+        self.tail, self.tail_start = tail, self.size - len(tail)
         self.pos = 0
 
     def readable(self) -> bool:
@@ -316,9 +327,14 @@ class _S3RangeReader(io.RawIOBase):
 
     def readinto(self, buf) -> int:
         n = max(0, min(len(buf), self.size - self.pos))
-        if n:
-            buf[:n] = _s3_read(self.bucket, self.key, self.pos, self.pos + n - 1)
-            self.pos += n
+        if not n:
+            return 0
+        if self.pos >= self.tail_start:
+            data = self.tail[self.pos - self.tail_start:self.pos - self.tail_start + n]
+        else:
+            data = _s3_get(self.bucket, self.key, f"bytes={self.pos}-{self.pos + n - 1}")[0]
+        buf[:n] = data
+        self.pos += n
         return n
 
 

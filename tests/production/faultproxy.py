@@ -84,7 +84,9 @@ class FaultProxy:
                 for k, v in resp.getheaders():
                     if k.lower() not in _HOP:
                         self.send_header(k, v)
-                self.send_header("Content-Length", str(len(data)))
+                # a HEAD response carries the object's length, not that of its (empty) body
+                length = resp.getheader("Content-Length") if self.command == "HEAD" else None
+                self.send_header("Content-Length", length or str(len(data)))
                 self.end_headers()
                 if fault == "truncate" and self.command == "GET" and len(data) > 1:
                     self.wfile.write(data[: len(data) // 2])  # the promised length never arrives
