@@ -113,5 +113,5 @@ def doc_bands(text: str, tokenizer, params: MinhashParams) -> list[int] | None:
 def doc_hashes(text: str, tokenizer, params: MinhashParams) -> tuple[list[int] | None, int]:
     """(LSH band keys or None, exact hash of the normalised text): exact duplicates share the second."""
     simplified = simplify(text)
-    sig = signature(shingles("", tokenizer, params.n_grams, simplified), params)
+    sig = signature(shingles(text, tokenizer, params.n_grams, simplified), params)
     return (None if sig is None else band_keys(sig, params)), xxhash.xxh64_intdigest(simplified)

@@ -80,10 +80,6 @@ def _s3_get(bucket: str, key: str, byte_range: str | None = None) -> tuple[bytes
     raise AssertionError("unreachable")
 
 
-def _s3_read(bucket: str, key: str) -> bytes:
-    return _s3_get(bucket, key)[0]
-
-
 @functools.lru_cache(maxsize=None)
 def _http_session():
     import requests
@@ -133,7 +129,7 @@ def _http_read(url: str, dest: IO[bytes] | None = None) -> bytes | None:
 
 def read_bytes(uri: str) -> bytes:
     if is_s3(uri):
-        return _s3_read(*_split_s3(uri))
+        return _s3_get(*_split_s3(uri))[0]
     if is_http(uri):
         return _http_read(uri)
     with open(uri, "rb") as f:

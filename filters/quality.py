@@ -40,7 +40,6 @@ Kiwi strips 20+ digit runs), which would raise ZeroDivisionError, so we report `
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 
 from datatrove.data import Document
@@ -48,6 +47,7 @@ from datatrove.pipeline.filters import FineWebQualityFilter, GopherQualityFilter
 from datatrove.pipeline.filters.base_filter import BaseFilter, get_filter_result
 from datatrove.utils.text import split_into_words
 
+from filters import optimised
 from filters.config import LanguageConfig, load_language_config
 from filters.tokenizers import TokenizerInfo, word_tokenizer
 
@@ -84,7 +84,7 @@ class QualityFilter:
     """FineWeb2 stage-E filters for one language (settings: fineweb2-pipeline.py / paper A.7.2)."""
 
     def __init__(self, lang_script: str):
-        if os.environ.get("CURATE_UNOPTIMISED") != "1":
+        if optimised():
             from filters import repetition
 
             repetition.install()  # datatrove's Gopher repetition statistics, same results, less CPU

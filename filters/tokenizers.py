@@ -37,6 +37,7 @@ from datatrove.utils.word_tokenizers import (
     load_word_tokenizer,
 )
 
+from filters import optimised
 from filters.config import validate_lang_script
 
 _PROBE = "Probe text 123, ok. 测试。"
@@ -91,7 +92,7 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
 
     @property
     def tokenizer(self):
-        if self._tokenizer is None and os.environ.get("CURATE_UNOPTIMISED") != "1":
+        if self._tokenizer is None and optimised():
             import spacy
             from datatrove.utils.japanese_tokenizer import JapaneseTokenizer  # noqa: F401  (registers it)
             from spacy.vocab import Vocab
@@ -121,7 +122,7 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
         if self._fast is None:
             from spacy.tokenizer import Tokenizer
 
-            self._fast = type(self.tokenizer.tokenizer) is Tokenizer and os.environ.get("CURATE_UNOPTIMISED") != "1"
+            self._fast = type(self.tokenizer.tokenizer) is Tokenizer and optimised()
             if self._fast:
                 self._cache = {}
         if not self._fast:
@@ -176,7 +177,7 @@ def _shared(kind: str, language: str | None) -> WordTokenizer:
 
 def _preferred(tok: WordTokenizer) -> WordTokenizer:
     """The shared or faster equivalent of a tokenizer datatrove built (same tokens, tested)."""
-    if type(tok) is IndicNLPTokenizer and os.environ.get("CURATE_UNOPTIMISED") != "1":
+    if type(tok) is IndicNLPTokenizer and optimised():
         return FastIndicNLPTokenizer(tok.language)
     if type(tok) is WhitespaceTokenizer:
         return _shared("WhitespaceTokenizer", None)

@@ -31,6 +31,8 @@ from datatrove.pipeline.filters.url_filter import ASSETS_PATH, get_list
 from filelock import FileLock
 from tldextract import TLDExtract
 
+from filters import optimised
+
 BLOCKLIST_TAR = os.path.join(ASSETS_PATH, "url_filterblacklistsv0_3_0.tar.gz")
 _lock = threading.Lock()
 _filter: URLFilter | None = None
@@ -96,7 +98,7 @@ def url_filter() -> URLFilter:
             if _filter is None:
                 flt = URLFilter()
                 flt.tldextractor = offline_tld_extractor()
-                if os.environ.get("CURATE_UNOPTIMISED") == "1":  # benchmark baseline: datatrove's sets
+                if not optimised():  # benchmark baseline: datatrove's sets
                     flt.download_data()
                     _filter = flt
                     return flt
