@@ -8,7 +8,8 @@ is reduced to one 64-bit bucket key (xxhash of its bytes, seeded with the band i
 all the LSH stage needs to compare.
 
 `simplify` is datatrove's `simplify_text` rebuilt from regexes (bit-identical, tested against it
-on real and fuzzed text) and the permutations use an in-place, division-free Mersenne reduction.
+on real and fuzzed text); n-gram hashing, permutations and band keys run compiled
+(`minhash_kernel`) over the UTF-8 bytes of the space-joined words.
 """
 from __future__ import annotations
 
@@ -22,10 +23,8 @@ import regex
 import xxhash
 from datatrove.utils.text import NUMBERS_PATTERN, PUNCTUATION_TRANS
 
+from curate import minhash_kernel as kernel
 from curate.config import MinhashParams
-
-_MERSENNE = np.uint64((1 << 61) - 1)
-_PERM_CHUNK = 2048  # shingles per numpy block: 2k x 112 x 8 B = 1.8 MB of temporaries
 
 
 @functools.cache
@@ -60,50 +59,28 @@ def simplify(text: str) -> str:
 
 @functools.cache
 def _permutations(seed: int, num_hashes: int) -> tuple[np.ndarray, np.ndarray]:
-    gen = np.random.RandomState(seed)
-    a = gen.randint(1, _MERSENNE, dtype=np.uint64, size=(1, num_hashes))
-    b = gen.randint(0, _MERSENNE, dtype=np.uint64, size=(1, num_hashes))
+    gen = np.random.RandomState(seed)  # datatrove's draws, so the permutations are its own
+    a = gen.randint(1, kernel.MERSENNE, dtype=np.uint64, size=num_hashes)
+    b = gen.randint(0, kernel.MERSENNE, dtype=np.uint64, size=num_hashes)
     return a, b
 
 
-def shingles(text: str, tokenizer, n_grams: int, simplified: str | None = None) -> np.ndarray:
-    """xxh64 of every word n-gram joined by a space (datatrove's `ngrams` + `xxhash64`), with the
-    hash called straight from C through `map` rather than a Python frame per shingle."""
-    words = tokenizer.word_tokenize(simplify(text) if simplified is None else simplified)
-    count = len(words) - n_grams + 1
-    if count <= 0:
-        return np.empty(0, np.uint64)
-    grams = [" ".join(words[i:i + n_grams]) for i in range(count)]
-    return np.fromiter(map(xxhash.xxh64_intdigest, grams), dtype=np.uint64, count=count)
+def _joined(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """UTF-8 bytes of the words joined by spaces, and each word's byte offset (+ one past the end)."""
+    buf = np.frombuffer(" ".join(words).encode("utf-8"), np.uint8)
+    starts = kernel.word_starts(buf)
+    if starts.size != len(words) + 1:  # a token holding a space (or none): offsets from each token
+        lengths = np.fromiter((len(w.encode("utf-8")) + 1 for w in words), np.int64, len(words))
+        starts = np.concatenate([np.zeros(1, np.int64), np.cumsum(lengths)])
+    return buf, starts
 
 
-def _min_permuted(sh: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """min over shingles h of (a*h + b) mod (2^61 - 1), per permutation: datatrove's `%` without a
-    division, and in place (this is most of a signature's CPU)."""
-    with np.errstate(over="ignore"):  # uint64 wrap-around is part of datatrove's definition
-        x = sh.reshape(-1, 1) * a
-        x += b
-    high = x >> np.uint64(61)
-    x &= _MERSENNE
-    x += high  # 2^61 = 1 (mod 2^61 - 1), so x is now congruent and below 2^61 + 7
-    if x.max() < _MERSENNE:  # all already reduced (x >= 2^61 - 1 has odds of ~2^-58 per value)
-        return x.min(axis=0)
-    return np.where(x >= _MERSENNE, x - _MERSENNE, x).min(axis=0)
-
-
-def signature(sh: np.ndarray, params: MinhashParams) -> np.ndarray | None:
-    """112 uint64 min-hashes, or None when the text has fewer words than one shingle."""
-    if not sh.size:
+def signature(words: list[str], params: MinhashParams) -> np.ndarray | None:
+    """112 uint64 min-hashes of the words' n-grams, or None when there are too few words."""
+    if len(words) < params.n_grams:
         return None
-    a, b = _permutations(params.seed, params.num_buckets * params.hashes_per_bucket)
-    # long documents in blocks, so temporaries stay small (and in cache)
-    blocks = [_min_permuted(sh[j:j + _PERM_CHUNK], a, b) for j in range(0, sh.size, _PERM_CHUNK)]
-    return blocks[0] if len(blocks) == 1 else np.min(blocks, axis=0)
-
-
-def band_keys(sig: np.ndarray, params: MinhashParams) -> list[int]:
-    bands = sig.reshape(params.num_buckets, params.hashes_per_bucket)
-    return [xxhash.xxh64_intdigest(bands[i].tobytes(), seed=i) for i in range(params.num_buckets)]
+    hashes = kernel.ngram_hashes(*_joined(words), params.n_grams)
+    return kernel.min_permuted(hashes, *_permutations(params.seed, params.num_buckets * params.hashes_per_bucket))
 
 
 def doc_bands(text: str, tokenizer, params: MinhashParams) -> list[int] | None:
@@ -113,5 +90,6 @@ def doc_bands(text: str, tokenizer, params: MinhashParams) -> list[int] | None:
 def doc_hashes(text: str, tokenizer, params: MinhashParams) -> tuple[list[int] | None, int]:
     """(LSH band keys or None, exact hash of the normalised text): exact duplicates share the second."""
     simplified = simplify(text)
-    sig = signature(shingles(text, tokenizer, params.n_grams, simplified), params)
-    return (None if sig is None else band_keys(sig, params)), xxhash.xxh64_intdigest(simplified)
+    sig = signature(tokenizer.word_tokenize(simplified), params)
+    bands = None if sig is None else kernel.band_keys(sig, params.num_buckets, params.hashes_per_bucket).tolist()
+    return bands, xxhash.xxh64_intdigest(simplified)

@@ -153,7 +153,7 @@ class FastIndicNLPTokenizer(IndicNLPTokenizer):
 
         if self.language == "ur" or "\t" in text or triv_tokenizer_indic_pat.search(text):
             return super().word_tokenize(text)
-        return [t for t in (w.strip() for w in text.split(" ")) if t]
+        return list(filter(None, map(str.strip, text.split(" "))))
 
 
 class CachedWhitespaceTokenizer(WhitespaceTokenizer):

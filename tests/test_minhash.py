@@ -3,6 +3,7 @@ import csv
 from pathlib import Path
 
 import numpy as np
+import xxhash
 from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupSignature
 from datatrove.utils.hashing import HashConfig
 from datatrove.utils.text import simplify_text
@@ -11,7 +12,8 @@ from hypothesis import given, settings, strategies as st
 import curate.minhash as mh
 
 from curate.config import MinhashParams
-from curate.minhash import doc_bands, shingles, signature, simplify
+from curate import minhash_kernel
+from curate.minhash import doc_bands, signature, simplify
 
 TEXT = ("Die Stadt liegt am Ufer des Flusses und ist seit dem Mittelalter ein wichtiger Handelsplatz. "
         "Im 19. Jahrhundert wuchs sie durch die Industrialisierung stark an, und heute leben dort "
@@ -22,7 +24,7 @@ def test_signature_equals_datatrove(tmp_path):
     ref = MinhashDedupSignature(output_folder=str(tmp_path), language="deu_Latn",
                                 config=MinhashConfig(hash_config=HashConfig(precision=64, hash_fc="xxhash")))
     expected = np.concatenate(ref.get_signature(ref.get_shingles(TEXT))).astype(np.uint64)
-    ours = signature(shingles(TEXT, ref.word_tokenizer, 5), MinhashParams())
+    ours = signature(ref.word_tokenizer.word_tokenize(simplify(TEXT)), MinhashParams())
     assert ours.shape == (112,) and np.array_equal(ours, expected)
 
 
@@ -64,15 +66,13 @@ def test_whitespace_of_str_split_is_that_of_the_regex():
     assert [c for c in chars if c.isspace()] == [c for c in chars if re.fullmatch(r"\s", c)]
 
 
-def test_signatures_equal_datatrove_across_block_boundaries(tmp_path, monkeypatch):
+def test_signatures_equal_datatrove_on_short_long_and_multibyte_documents(tmp_path):
     ref = MinhashDedupSignature(output_folder=str(tmp_path), language="deu_Latn",
                                 config=MinhashConfig(hash_config=HashConfig(precision=64, hash_fc="xxhash")))
-    texts = [TEXT, "", "zu kurz", TEXT * 3] + ["\n".join(SENTENCES[i:i + 5]) for i in range(0, 200, 5)]
-    monkeypatch.setattr(mh, "_PERM_CHUNK", 64)  # documents of one, several and partial blocks
-    shingle_arrays = [shingles(t, ref.word_tokenizer, 5) for t in texts]
-    assert any(s.size > 64 for s in shingle_arrays) and any(s.size == 0 for s in shingle_arrays)
-    for text, sh in zip(texts, shingle_arrays):
-        ours = signature(sh, MinhashParams())
+    # n-grams of every byte length class of xxh64 (<32, >=32 with 8/4/1-byte tails), many scripts
+    texts = [TEXT, "", "zu kurz", "a b c d e", TEXT * 3] + ["\n".join(SENTENCES[i:i + 5]) for i in range(0, 200, 5)]
+    for text in texts:
+        ours = signature(ref.word_tokenizer.word_tokenize(simplify(text)), MinhashParams())
         expected = ref.get_signature(ref.get_shingles(text)) if ref.get_shingles(text).size else None
         if expected is None:
             assert ours is None
@@ -80,9 +80,45 @@ def test_signatures_equal_datatrove_across_block_boundaries(tmp_path, monkeypatc
             assert np.array_equal(ours, np.concatenate(expected).astype(np.uint64))
 
 
+def _reference_signature(words: list[str], params: MinhashParams) -> list[int]:
+    """The definition in plain Python integers: xxh64 of each space-joined n-gram, (a*h + b) mod 2^64
+    (numpy's uint64 wrap-around), mod 2^61 - 1, minimum per permutation."""
+    a, b = mh._permutations(params.seed, params.num_buckets * params.hashes_per_bucket)
+    grams = [" ".join(words[i:i + params.n_grams]) for i in range(len(words) - params.n_grams + 1)]
+    hashes = [xxhash.xxh64_intdigest(g) for g in grams]
+    return [min(((int(x) * h + int(y)) % 2**64) % ((1 << 61) - 1) for h in hashes) for x, y in zip(a, b)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+                | st.sampled_from(["ab", "a b", " x", "y ", "ä", "日本", "  "]), max_size=40))
+def test_compiled_signature_equals_the_definition_for_any_tokens(words):
+    """Tokens with spaces inside or around them (the offsets then come from each token's bytes),
+    multi-byte text, fewer words than one n-gram."""
+    params = MinhashParams()
+    ours = signature(words, params)
+    if len(words) < params.n_grams:
+        assert ours is None
+    else:
+        assert ours.tolist() == _reference_signature(words, params)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200), st.integers(0, 2**64 - 1), st.integers(0, 9))
+def test_compiled_xxh64_equals_the_xxhash_package(data, seed, offset):
+    buf = np.frombuffer(b"\x01" * offset + data, np.uint8)
+    assert minhash_kernel.xxh64(buf, offset, len(data), np.uint64(seed)) == xxhash.xxh64_intdigest(data, seed=seed)
+
+
+def test_band_keys_hash_each_band_of_the_signature_bytes():
+    sig = np.arange(112, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    keys = minhash_kernel.band_keys(sig, 14, 8).tolist()
+    assert keys == [xxhash.xxh64_intdigest(sig[8 * i:8 * i + 8].tobytes(), seed=i) for i in range(14)]
+
+
 def test_mersenne_reduction_handles_values_at_and_above_the_modulus():
     m = (1 << 61) - 1
-    one, zero = np.ones((1, 3), np.uint64), np.zeros((1, 3), np.uint64)
+    one, zero = np.ones(3, np.uint64), np.zeros(3, np.uint64)
     for values in ([m, m + 3, 2**64 - 1], [m + 5, 2**64 - 1], [2**64 - 1], [12345, 2**63 + 17]):
-        sh = np.array(values, np.uint64)
-        assert mh._min_permuted(sh, one, zero).tolist() == [min(v % m for v in values)] * 3
+        hashes = np.array(values, np.uint64)
+        assert minhash_kernel.min_permuted(hashes, one, zero).tolist() == [min(v % m for v in values)] * 3
