@@ -28,17 +28,10 @@ def _rotl(x, r):
 
 
 @_jit
-def _read64(buf, p):
+def _read_le(buf, p, n):
+    """n bytes from buf[p] as a little-endian integer (LLVM turns the loop into one load)."""
     v = np.uint64(0)
-    for k in range(8):
-        v |= np.uint64(buf[p + k]) << np.uint64(8 * k)
-    return v
-
-
-@_jit
-def _read32(buf, p):
-    v = np.uint64(0)
-    for k in range(4):
+    for k in range(n):
         v |= np.uint64(buf[p + k]) << np.uint64(8 * k)
     return v
 
@@ -58,10 +51,10 @@ def xxh64(buf, start, length, seed):
         v3 = seed
         v4 = seed - _P1
         while p + 32 <= end:
-            v1 = _round(v1, _read64(buf, p))
-            v2 = _round(v2, _read64(buf, p + 8))
-            v3 = _round(v3, _read64(buf, p + 16))
-            v4 = _round(v4, _read64(buf, p + 24))
+            v1 = _round(v1, _read_le(buf, p, 8))
+            v2 = _round(v2, _read_le(buf, p + 8, 8))
+            v3 = _round(v3, _read_le(buf, p + 16, 8))
+            v4 = _round(v4, _read_le(buf, p + 24, 8))
             p += 32
         h = _rotl(v1, 1) + _rotl(v2, 7) + _rotl(v3, 12) + _rotl(v4, 18)
         for v in (v1, v2, v3, v4):
@@ -70,10 +63,10 @@ def xxh64(buf, start, length, seed):
         h = seed + _P5
     h += np.uint64(length)
     while p + 8 <= end:
-        h = _rotl(h ^ _round(np.uint64(0), _read64(buf, p)), 27) * _P1 + _P4
+        h = _rotl(h ^ _round(np.uint64(0), _read_le(buf, p, 8)), 27) * _P1 + _P4
         p += 8
     if p + 4 <= end:
-        h = _rotl(h ^ (_read32(buf, p) * _P1), 23) * _P2 + _P3
+        h = _rotl(h ^ (_read_le(buf, p, 4) * _P1), 23) * _P2 + _P3
         p += 4
     while p < end:
         h = _rotl(h ^ (np.uint64(buf[p]) * _P5), 11) * _P1
