@@ -327,9 +327,12 @@ def markdown(res: dict) -> str:
     for name in ("datatrove", "curate"):
         c = s.get(name, {})
         if c.get("stage_seconds_median"):
-            lines += ["", f"## {name}: CPU seconds per stage (median over reps) and share", "", "| stage | s | share |", "|---|---|---|"]
+            lines += ["", f"## {name}: CPU seconds per stage (median over reps), share, and input records per CPU "
+                      "second of the stage (the rate the stage alone would allow)", "",
+                      "| stage | s | share | records/s |", "|---|---|---|---|"]
             for k, v in c["stage_seconds_median"].items():
-                lines.append(f"| {k} | {v} | {c['stage_share_pct'].get(k, '')}% |")
+                rate = round(meta["html_records"] / v) if v else ""
+                lines.append(f"| {k} | {v} | {c['stage_share_pct'].get(k, '')}% | {rate} |")
     for name in CONFIGS:
         d = s.get(name, {})
         if d.get("docs"):
