@@ -15,6 +15,8 @@ from contextlib import contextmanager
 import trafilatura
 from trafilatura.deduplication import LRU_TEST
 
+from curate import extract_xpaths
+
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # one line per odd page is noise
 
 
@@ -40,6 +42,21 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+_walks_checked = False
+
+
+def _install_walks() -> None:
+    """Once per process, at the first record: the faster pruning walks, unless the run is the
+    unoptimised baseline (known only once the shard stage has set the environment)."""
+    global _walks_checked
+    if not _walks_checked:
+        from filters import optimised
+
+        if optimised():
+            extract_xpaths.install()
+        _walks_checked = True
+
+
 def extract(html: str, *, timeout_s: float, favor_precision: bool = True,
             include_comments: bool = False, deduplicate: bool = True) -> tuple[str | None, str | None]:
     """Return (text, None) or (None, reason) with reason in {extract_timeout, extract_empty, extract_error}."""
@@ -47,6 +64,7 @@ def extract(html: str, *, timeout_s: float, favor_precision: bool = True,
     # on which pages the same worker saw before (later exact copies lose paragraphs). Clearing it per
     # record keeps within-page deduplication and makes the result a function of the page alone.
     LRU_TEST.clear()
+    _install_walks()
     try:
         with _time_limit(timeout_s):
             text = trafilatura.extract(

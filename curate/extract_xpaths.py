@@ -1,0 +1,211 @@
+"""Same results, less CPU: trafilatura's pruning XPaths evaluated in one lxml walk.
+
+trafilatura 2.3.1 spends about half of its CPU in a few XPath expressions that prune boilerplate
+(`bench/run.py` profile, docs/extract-xpaths.md). Most of that is libxml2 calling back into
+Python's ``re`` through EXSLT ``re:test`` for every candidate element, with a proxy object built per
+attribute. Here each expression becomes a walk over the candidate tags with the predicate in plain
+Python and the same compiled patterns, read from trafilatura's own expression text.
+
+Each replacement is bound to the exact text of the expression it was written for (a SHA-256 of
+``XPath.path``); if trafilatura changes an expression, that one keeps its XPath and a warning says
+so. ``tests/test_extract_xpaths.py`` compares every replacement with its XPath on real pages and on
+generated trees, element by element and in order.
+
+XPath facts the predicates rely on:
+* ``re:test(@a, p)`` searches ``p`` in the attribute's value, or in ``''`` when it is missing;
+* ``@a|@b`` as a string is the value of whichever of the two comes first in the element's source;
+* ``.//*`` is every descendant element of the context node, in document order.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+
+from lxml import etree
+from trafilatura import xpaths as _x
+
+log = logging.getLogger(__name__)
+
+_BLOCKS = ("div", "item", "list", "p", "section", "span")  # `self::div or self::item or ...`
+
+
+def _patterns(path: str) -> list[re.Pattern]:
+    """The ``re:test`` patterns of an expression, in order of appearance (lxml compiles with UNICODE)."""
+    return [re.compile(p, re.UNICODE) for p in re.findall(r"re:test\([^,]+,\s*'([^']*)'\s*\)", path)]
+
+
+def _first(el, a: str, b: str) -> str:
+    """String value of ``@a|@b``: the one of the two that comes first in the source, else ''."""
+    va, vb = el.get(a), el.get(b)
+    if va is None:
+        return vb or ""
+    if vb is None:
+        return va
+    keys = el.keys()
+    return va if keys.index(a) < keys.index(b) else vb
+
+
+class _Walk:
+    """A callable with an XPath's interface (``expr(tree) -> list``) for ``.//*[tags][predicate]``.
+
+    With tags, lxml's tag-filtered iteration is the fastest walk. Without (any element), libxml2 first
+    selects natively the elements that carry one of the attributes the predicate reads: the predicate
+    is false without them (checked here on a bare element), and most elements have none."""
+
+    def __init__(self, xpath: etree.XPath, tags, predicate, attrs=()):
+        self.xpath, self.path, self._tags, self._predicate = xpath, xpath.path, tags, predicate
+        self._candidates = None if tags else etree.XPath(f"descendant::*[{' or '.join(f'@{a}' for a in attrs)}]")
+        if not tags and predicate(etree.Element("div")):
+            raise ValueError(f"{xpath.path!r}: predicate holds without attributes")
+
+    def __call__(self, tree):
+        if not isinstance(tree, etree._Element):  # a whole document: trafilatura never passes one
+            return self.xpath(tree)
+        pred = self._predicate
+        found = tree.iterdescendants(*self._tags) if self._tags else self._candidates(tree)
+        return [el for el in found if pred(el)]
+
+
+def _overall_discard_0(path):
+    first_attr, by_id, by_class = _patterns(path)
+
+    def pred(el):
+        get = el.get
+        return (get("data-lp-replacement-content") is not None
+                or "nav" in get("role", "").replace("N", "n")
+                or "MostPopularStories" in get("data-component", "")
+                or first_attr.search(_first(el, "id", "class")) is not None
+                or by_id.search(get("id", "")) is not None
+                or by_class.search(get("class", "")) is not None)
+    return _BLOCKS, pred
+
+
+def _overall_discard_1(path):
+    hidden, by_id, by_class = _patterns(path)
+
+    def pred(el):
+        get = el.get
+        style = get("style", "")
+        return (get("class") == "comments-title"
+                or _first(el, "id", "class").startswith("reply-")
+                or hidden.search(_first(el, "id", "style")) is not None
+                or "display:none" in style or "display: none" in style
+                or by_id.search(get("id", "")) is not None
+                or by_class.search(get("class", "")) is not None
+                or get("aria-hidden") == "true")
+    return None, pred, ("id", "class", "style", "aria-hidden")
+
+
+def _remove_comments(path):
+    by_id, by_class = _patterns(path)
+
+    def pred(el):
+        return by_id.search(el.get("id", "")) is not None or by_class.search(el.get("class", "")) is not None
+    return ("div", "list", "section", "details"), pred
+
+
+def _remove_comments_and_lists(path):
+    by_id, by_class, list_id, list_class = _patterns(path)
+
+    def pred(el):
+        ident, cls = el.get("id", ""), el.get("class", "")
+        if by_id.search(ident) is None and by_class.search(cls) is None:
+            return False
+        return (el.tag not in ("ol", "ul") or list_id.search(ident) is not None
+                or list_class.search(cls) is not None)
+    return ("div", "list", "section", "details", "ol", "ul"), pred
+
+
+def _raw_tree_prune_0(path):
+    by_id, by_class, keep_id, keep_class = _patterns(path)
+
+    def pred(el):
+        ident, cls = el.get("id", ""), el.get("class", "")
+        if by_id.search(ident) is None and by_class.search(cls) is None:
+            return False
+        return (next(el.iterdescendants("h1"), None) is None or keep_id.search(ident) is not None
+                or keep_class.search(cls) is not None)
+    return ("div", "section", "aside"), pred
+
+
+def _raw_tree_prune_1(path):
+    return ("div", "section", "aside"), lambda el: "elementor-share-buttons" in el.get("class", "")
+
+
+def _precision_discard_1(path):
+    bottom, link = _patterns(path)
+
+    def pred(el):
+        first = _first(el, "id", "class")
+        return (bottom.search(first) is not None or link.search(first) is not None
+                or "border" in el.get("style", ""))
+    return _BLOCKS, pred
+
+
+def _teaser_discard(path):
+    def pred(el):
+        return "teaser" in el.get("id", "").replace("T", "t") or "teaser" in el.get("class", "").replace("T", "t")
+    return _BLOCKS, pred
+
+
+def _discard_image(path):
+    return _BLOCKS, lambda el: "caption" in el.get("id", "") or "caption" in el.get("class", "")
+
+
+# (list name in trafilatura.xpaths, index, SHA-256 of the expression text it was written for, builder)
+_REPLACEMENTS = [
+    ("OVERALL_DISCARD_XPATH", 0, "a837e58a1b1ea116ce1dada53d856dec093fe9f64b37dc503698e30f96a87dd3",
+     _overall_discard_0),
+    ("OVERALL_DISCARD_XPATH", 1, "c1d5b70b8cd03783545d6b715c69062ae6967c222b2d8f4e2399762362d426c0",
+     _overall_discard_1),
+    ("REMOVE_COMMENTS_XPATH", 0, "5d97216ca15d05582de538174e876b27626b7a166810320152081c7e26bb5ca2",
+     _remove_comments),
+    ("REMOVE_COMMENTS_AND_LISTS_XPATH", 0, "9cc18d34e6e2d258172b5df02bc44e578c95ef709b8e06722846c7a410c3a46f",
+     _remove_comments_and_lists),
+    ("RAW_TREE_PRUNE_XPATH", 0, "01e7c660fd6406f29932819d2dbd7530e2f3bdac11dde83565e977e391303444",
+     _raw_tree_prune_0),
+    ("RAW_TREE_PRUNE_XPATH", 1, "3c7afe92279543d5530365aa7b921c6e5b51243033e5622cae1dc85e08976f87",
+     _raw_tree_prune_1),
+    ("PRECISION_DISCARD_XPATH", 1, "53d31ea1df47920acee695b26b87b1ce36f16913686e547edc2ae0ba6efab5f7",
+     _precision_discard_1),
+    ("TEASER_DISCARD_XPATH", 0, "ebb02f066626551dbb0222a6cb631691f6ccacf0477c1381263f112b0bc9cdfa",
+     _teaser_discard),
+    ("DISCARD_IMAGE_ELEMENTS", 0, "cb1ab981e44913f706048bad10e9f027314ffccb36c56ffc66c8ff5e1e340c58",
+     _discard_image),
+]
+
+
+def _digest(path: str) -> str:
+    return hashlib.sha256(path.encode()).hexdigest()
+
+
+def replacements() -> list[tuple[list, int, etree.XPath, _Walk]]:
+    """(trafilatura's list, index, its XPath, the walk that replaces it) for every expression whose
+    text is the one its replacement was written for."""
+    out = []
+    for name, i, digest, build in _REPLACEMENTS:
+        exprs = getattr(_x, name, None)
+        xp = exprs[i] if isinstance(exprs, list) and len(exprs) > i else None
+        xp = getattr(xp, "xpath", xp)  # already installed: the original XPath
+        if not isinstance(xp, etree.XPath) or _digest(xp.path) != digest:
+            log.warning("trafilatura's %s[%d] is not the expression curate's faster walk was written for; "
+                        "keeping the XPath", name, i)
+            continue
+        out.append((exprs, i, xp, _Walk(xp, *build(xp.path))))
+    return out
+
+
+_installed = False
+
+
+def install() -> int:
+    """Replace, in trafilatura's own lists, each matching XPath by its walk (idempotent).
+    Returns how many expressions are replaced."""
+    global _installed
+    reps = replacements()
+    if not _installed:
+        for exprs, i, _, walk in reps:
+            exprs[i] = walk
+        _installed = True
+    return len(reps)

@@ -1,0 +1,142 @@
+"""The faster pruning walks select exactly what trafilatura's XPaths select, so extraction is unchanged."""
+import collections
+import glob
+import logging
+from pathlib import Path
+
+import pytest
+import trafilatura
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree, html as lxml_html
+from trafilatura import xpaths
+from trafilatura.deduplication import LRU_TEST
+
+from curate import extract_xpaths
+from curate.warc import iter_records
+
+ROOT = Path(__file__).parents[1]
+
+
+def real_pages() -> list[str]:
+    paths = sorted(glob.glob(str(ROOT / "curate/sample/CC-MAIN-SAMPLE/*.warc.gz")))
+    paths.append(str(ROOT / "tests/data/resiliparse_CC-MAIN-2020-34_excerpt.warc.gz"))
+    pages = []
+    for p in paths:
+        with open(p, "rb") as f:
+            pages += [r.content for r in iter_records(f, lambda *a: None) if r.content]
+    return pages
+
+
+@pytest.fixture
+def stock():
+    """trafilatura's own XPaths in its lists (another test in this process may have installed the
+    walks); the lists are restored as found afterwards, whatever a test put in them."""
+    reps = extract_xpaths.replacements()
+    saved = [(exprs, list(exprs)) for exprs, *_ in reps]
+    for exprs, i, xp, _ in reps:
+        exprs[i] = xp
+    yield reps
+    for exprs, items in saved:
+        exprs[:] = items
+
+
+def extract(page: str):
+    LRU_TEST.clear()  # trafilatura's process-wide dedup cache would make the second pass differ
+    return trafilatura.extract(page, favor_precision=True, include_comments=False, deduplicate=True)
+
+
+def same(a, b) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+
+def test_every_replacement_is_found_in_this_trafilatura():
+    # the walks were written for trafilatura 2.3.1's expressions; all nine must still match
+    assert len(extract_xpaths.replacements()) == 9
+
+
+def test_walks_select_the_same_elements_as_the_xpaths_during_real_extractions(stock):
+    """At every call trafilatura makes while extracting real Common Crawl pages, each walk returns
+    the very elements, in the same order, that the XPath returns on the same tree at that moment."""
+    calls, matched, differ = collections.Counter(), collections.Counter(), []
+
+    class Both:
+        def __init__(self, key, xp, walk):
+            self.key, self.xp, self.walk, self.path = key, xp, walk, xp.path
+
+        def __call__(self, tree):
+            want, got = self.xp(tree), self.walk(tree)
+            calls[self.key] += 1
+            matched[self.key] += bool(want)
+            if not same(want, got):
+                differ.append((self.key, len(want), len(got)))
+            return want
+
+    for exprs, i, xp, walk in stock:
+        exprs[i] = Both((id(exprs), i), xp, walk)
+    pages = real_pages()
+    assert len(pages) > 250
+    for page in pages:
+        extract(page)
+    assert differ == []
+    assert len(calls) == 9  # every replaced expression was exercised
+    # and the comparison had something to compare: the busiest ones select elements on many pages
+    assert sum(matched.values()) > 500
+
+
+def test_extracted_text_is_unchanged_with_walks_installed(stock):
+    pages = real_pages()[:60]
+    before = [extract(p) for p in pages]
+    for exprs, i, _, walk in stock:
+        exprs[i] = walk
+    after = [extract(p) for p in pages]
+    assert after == before and sum(map(bool, before)) > 40
+
+
+# Generated trees: tags and attribute values built from the expressions' own vocabulary, attributes
+# in any order (``@id|@class`` takes whichever comes first), nested at random.
+TAGS = ["div", "section", "aside", "span", "p", "list", "item", "ol", "ul", "details", "article", "h1", "a"]
+ATTRS = ["id", "class", "style", "role", "aria-hidden", "data-component", "data-lp-replacement-content"]
+WORDS = ["", " ", "comment", "Comment", "commentary", "comments-title", "post-comments", "comol", "disqus_thread",
+         "nav", "Nav", "NAV", "navigation", "reply-", "x-reply-y", "hidden", "hide-", " hide", "display:none",
+         "display: none", "border", "bottom", "link", "permalink", "ad-", " ad ", "teaser", "Teaser", "caption",
+         "elementor-share-buttons", "mvp-post-add-box", "infinite-scroll", "share", "cookie", "true", "footer",
+         "widget", "MostPopularStories", "akismet", "main", "x"]
+value = st.lists(st.sampled_from(WORDS), max_size=3).map("".join)
+element = st.tuples(st.sampled_from(TAGS), st.lists(st.tuples(st.sampled_from(ATTRS), value), max_size=4,
+                                                    unique_by=lambda a: a[0]))
+
+
+def render(tree) -> str:
+    (tag, attrs), children = tree
+    inner = "".join(render(c) for c in children)
+    attr_text = "".join(f' {k}="{v}"' for k, v in attrs)
+    return f"<{tag}{attr_text}>t{inner}</{tag}>"
+
+
+trees = st.recursive(st.tuples(element, st.just([])),
+                     lambda kids: st.tuples(element, st.lists(kids, max_size=4)), max_leaves=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(trees, min_size=1, max_size=4))
+def test_walks_equal_xpaths_on_generated_trees(forest):
+    root = lxml_html.fromstring("<html><body>" + "".join(map(render, forest)) + "</body></html>")
+    for _, _, xp, walk in extract_xpaths.replacements():
+        assert same(xp(root), walk(root)), xp.path
+
+
+def test_a_changed_expression_keeps_its_xpath_and_says_so(stock, caplog):
+    changed = etree.XPath(".//*[self::div][contains(@class, 'something-else')]")
+    xpaths.TEASER_DISCARD_XPATH[0] = changed
+    with caplog.at_level(logging.WARNING):
+        reps = extract_xpaths.replacements()
+    assert len(reps) == 8 and all(xp is not changed for _, _, xp, _ in reps)
+    assert "TEASER_DISCARD_XPATH[0]" in caplog.text
+
+
+def test_a_whole_document_gives_what_the_xpath_gives():
+    root = lxml_html.fromstring('<html style="display:none"><body><div style="display: none">t</div></body></html>')
+    doc = etree.ElementTree(root)
+    walk = next(w for exprs, i, _, w in extract_xpaths.replacements() if exprs is xpaths.OVERALL_DISCARD_XPATH and i == 1)
+    assert walk(doc) == walk.xpath(doc) == walk(root) == [root.find(".//div")]
