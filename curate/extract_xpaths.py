@@ -31,17 +31,18 @@ _BLOCKS = ("div", "item", "list", "p", "section", "span")  # `self::div or self:
 
 
 def _patterns(path: str) -> list[re.Pattern]:
-    """The ``re:test`` patterns of an expression, in order of appearance (lxml compiles with UNICODE)."""
-    return [re.compile(p, re.UNICODE) for p in re.findall(r"re:test\([^,]+,\s*'([^']*)'\s*\)", path)]
+    """The ``re:test`` patterns of an expression, in order of appearance (lxml compiles with UNICODE).
+    None may match '', so that a missing or empty attribute can skip the search."""
+    pats = [re.compile(p, re.UNICODE) for p in re.findall(r"re:test\([^,]+,\s*'([^']*)'\s*\)", path)]
+    if any(p.search("") for p in pats):
+        raise ValueError("a pattern matches the empty string")
+    return pats
 
 
-def _first(el, a: str, b: str) -> str:
-    """String value of ``@a|@b``: the one of the two that comes first in the source, else ''."""
-    va, vb = el.get(a), el.get(b)
-    if va is None:
-        return vb or ""
-    if vb is None:
-        return va
+def _first(el, a: str, va: str | None, b: str, vb: str | None) -> str | None:
+    """String value of ``@a|@b`` given both values: the one that comes first in the source."""
+    if va is None or vb is None:
+        return vb if va is None else va
     keys = el.keys()
     return va if keys.index(a) < keys.index(b) else vb
 
@@ -67,17 +68,21 @@ class _Walk:
         return [el for el in found if pred(el)]
 
 
+# Predicates return a truthy value, not necessarily a bool; `v and pat.search(v)` skips missing
+# and empty attributes, which no pattern matches (checked by _patterns).
+
 def _overall_discard_0(path):
     first_attr, by_id, by_class = _patterns(path)
 
     def pred(el):
         get = el.get
-        return (get("data-lp-replacement-content") is not None
-                or "nav" in get("role", "").replace("N", "n")
-                or "MostPopularStories" in get("data-component", "")
-                or first_attr.search(_first(el, "id", "class")) is not None
-                or by_id.search(get("id", "")) is not None
-                or by_class.search(get("class", "")) is not None)
+        ident, cls = get("id"), get("class")
+        first = _first(el, "id", ident, "class", cls)
+        return ((ident and by_id.search(ident)) or (cls and by_class.search(cls))
+                or (first and first_attr.search(first))
+                or get("data-lp-replacement-content") is not None
+                or "nav" in (get("role") or "").replace("N", "n")
+                or "MostPopularStories" in (get("data-component") or ""))
     return _BLOCKS, pred
 
 
@@ -86,13 +91,14 @@ def _overall_discard_1(path):
 
     def pred(el):
         get = el.get
-        style = get("style", "")
-        return (get("class") == "comments-title"
-                or _first(el, "id", "class").startswith("reply-")
-                or hidden.search(_first(el, "id", "style")) is not None
+        ident, cls, style = get("id"), get("class"), get("style")
+        first_ic, first_is = _first(el, "id", ident, "class", cls), _first(el, "id", ident, "style", style)
+        style = style or ""
+        return ((ident and by_id.search(ident)) or (cls and by_class.search(cls))
+                or cls == "comments-title"
+                or (first_ic and first_ic.startswith("reply-"))
+                or (first_is and hidden.search(first_is))
                 or "display:none" in style or "display: none" in style
-                or by_id.search(get("id", "")) is not None
-                or by_class.search(get("class", "")) is not None
                 or get("aria-hidden") == "true")
     return None, pred, ("id", "class", "style", "aria-hidden")
 
@@ -101,56 +107,55 @@ def _remove_comments(path):
     by_id, by_class = _patterns(path)
 
     def pred(el):
-        return by_id.search(el.get("id", "")) is not None or by_class.search(el.get("class", "")) is not None
+        ident, cls = el.get("id"), el.get("class")
+        return (ident and by_id.search(ident)) or (cls and by_class.search(cls))
     return ("div", "list", "section", "details"), pred
 
 
-def _remove_comments_and_lists(path):
-    by_id, by_class, list_id, list_class = _patterns(path)
+def _two_predicates(tags, unconditional):
+    """``[re:test(@id, a) or re:test(@class, b)][unconditional or re:test(@id, c) or re:test(@class, d)]``."""
+    def build(path):
+        by_id, by_class, then_id, then_class = _patterns(path)
 
-    def pred(el):
-        ident, cls = el.get("id", ""), el.get("class", "")
-        if by_id.search(ident) is None and by_class.search(cls) is None:
-            return False
-        return (el.tag not in ("ol", "ul") or list_id.search(ident) is not None
-                or list_class.search(cls) is not None)
-    return ("div", "list", "section", "details", "ol", "ul"), pred
+        def pred(el):
+            ident, cls = el.get("id"), el.get("class")
+            if not ((ident and by_id.search(ident)) or (cls and by_class.search(cls))):
+                return False
+            return unconditional(el) or then_id.search(ident or "") or then_class.search(cls or "")
+        return tags, pred
+    return build
 
 
-def _raw_tree_prune_0(path):
-    by_id, by_class, keep_id, keep_class = _patterns(path)
-
-    def pred(el):
-        ident, cls = el.get("id", ""), el.get("class", "")
-        if by_id.search(ident) is None and by_class.search(cls) is None:
-            return False
-        return (next(el.iterdescendants("h1"), None) is None or keep_id.search(ident) is not None
-                or keep_class.search(cls) is not None)
-    return ("div", "section", "aside"), pred
+# comment sections, and comment lists among ol/ul: `not(self::ol or self::ul) or ...`
+_remove_comments_and_lists = _two_predicates(("div", "list", "section", "details", "ol", "ul"),
+                                             lambda el: el.tag not in ("ol", "ul"))
+# infinite-scroll containers unless they hold the h1: `not(.//h1) or ...`
+_raw_tree_prune_0 = _two_predicates(("div", "section", "aside"),
+                                    lambda el: next(el.iterdescendants("h1"), None) is None)
 
 
 def _raw_tree_prune_1(path):
-    return ("div", "section", "aside"), lambda el: "elementor-share-buttons" in el.get("class", "")
+    return ("div", "section", "aside"), lambda el: "elementor-share-buttons" in (el.get("class") or "")
 
 
 def _precision_discard_1(path):
     bottom, link = _patterns(path)
 
     def pred(el):
-        first = _first(el, "id", "class")
-        return (bottom.search(first) is not None or link.search(first) is not None
-                or "border" in el.get("style", ""))
+        first = _first(el, "id", el.get("id"), "class", el.get("class"))
+        return (first and (bottom.search(first) or link.search(first))) or "border" in (el.get("style") or "")
     return _BLOCKS, pred
 
 
 def _teaser_discard(path):
     def pred(el):
-        return "teaser" in el.get("id", "").replace("T", "t") or "teaser" in el.get("class", "").replace("T", "t")
+        return ("teaser" in (el.get("id") or "").replace("T", "t")
+                or "teaser" in (el.get("class") or "").replace("T", "t"))
     return _BLOCKS, pred
 
 
 def _discard_image(path):
-    return _BLOCKS, lambda el: "caption" in el.get("id", "") or "caption" in el.get("class", "")
+    return _BLOCKS, lambda el: "caption" in (el.get("id") or "") or "caption" in (el.get("class") or "")
 
 
 # (list name in trafilatura.xpaths, index, SHA-256 of the expression text it was written for, builder)
@@ -188,11 +193,12 @@ def replacements() -> list[tuple[list, int, etree.XPath, _Walk]]:
         exprs = getattr(_x, name, None)
         xp = exprs[i] if isinstance(exprs, list) and len(exprs) > i else None
         xp = getattr(xp, "xpath", xp)  # already installed: the original XPath
-        if not isinstance(xp, etree.XPath) or _digest(xp.path) != digest:
-            log.warning("trafilatura's %s[%d] is not the expression curate's faster walk was written for; "
-                        "keeping the XPath", name, i)
-            continue
-        out.append((exprs, i, xp, _Walk(xp, *build(xp.path))))
+        try:
+            if not isinstance(xp, etree.XPath) or _digest(xp.path) != digest:
+                raise ValueError("not the expression the walk was written for")
+            out.append((exprs, i, xp, _Walk(xp, *build(xp.path))))
+        except ValueError as e:
+            log.warning("trafilatura's %s[%d]: %s; keeping the XPath", name, i, e)
     return out
 
 

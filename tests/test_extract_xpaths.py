@@ -1,6 +1,7 @@
 """The faster pruning walks select exactly what trafilatura's XPaths select, so extraction is unchanged."""
 import collections
 import glob
+import itertools
 import logging
 from pathlib import Path
 
@@ -122,6 +123,17 @@ trees = st.recursive(st.tuples(element, st.just([])),
 @given(st.lists(trees, min_size=1, max_size=4))
 def test_walks_equal_xpaths_on_generated_trees(forest):
     root = lxml_html.fromstring("<html><body>" + "".join(map(render, forest)) + "</body></html>")
+    for _, _, xp, walk in extract_xpaths.replacements():
+        assert same(xp(root), walk(root)), xp.path
+
+
+def test_walks_equal_xpaths_for_every_order_of_two_attributes():
+    # `@id|@class` and `@id|@style` read whichever attribute comes first, even when it is empty
+    values = ["", "hidden", "reply-x", "comment", "bottom", "link", "share", "x"]
+    elements = [f'<{tag} {a}="{va}" {b}="{vb}">t</{tag}>'
+                for tag in ("div", "span", "ul", "aside") for a, b in itertools.permutations(("id", "class", "style"), 2)
+                for va in values for vb in values]
+    root = lxml_html.fromstring("<html><body>" + "".join(elements) + "</body></html>")
     for _, _, xp, walk in extract_xpaths.replacements():
         assert same(xp(root), walk(root)), xp.path
 
