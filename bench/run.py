@@ -151,14 +151,18 @@ def run_datatrove(ctx, rep_dir: Path, name: str = "datatrove") -> dict:
 
 
 def decisions(out: Path) -> dict[str, str]:
-    """id -> where curate put it (subset/split and filter reason): what 'same decisions' compares."""
+    """id -> where curate put it (subset/split and filter reason) and a digest of its text: what
+    'same decisions' compares, so a speed-up that changed an extracted text would show too."""
+    import hashlib
+
     import pyarrow.parquet as pq
 
     result = {}
     for f in sorted((out / "data").rglob("*.parquet")):
-        cols = ["id", "filter_reason"] if f.parent.parent.name.endswith("_removed") else ["id"]
+        cols = ["id", "text", "filter_reason"] if f.parent.parent.name.endswith("_removed") else ["id", "text"]
         for r in pq.read_table(f, columns=cols).to_pylist():
-            result[r["id"]] = f"{f.parent.parent.name}/{f.parent.name}/{r.get('filter_reason') or ''}"
+            digest = hashlib.sha256(r["text"].encode()).hexdigest()[:16]
+            result[r["id"]] = f"{f.parent.parent.name}/{f.parent.name}/{r.get('filter_reason') or ''}/{digest}"
     return result
 
 
@@ -215,7 +219,7 @@ CONFIGS = {"traf": run_traf, "datatrove": run_datatrove, "curate": run_curate,
 
 
 def decision_check(reps: list[dict]) -> dict:
-    """Same kept ids and same reasons with and without the speed-ups, per rep."""
+    """Same kept ids, same reasons and same texts with and without the speed-ups, per rep."""
     out = []
     for r in reps:
         a, b = r.get("curate", {}).get("decisions_file"), r.get("curate-plain", {}).get("decisions_file")
@@ -316,7 +320,7 @@ def markdown(res: dict) -> str:
     dc = s.get("decisions_curate_vs_plain", {})
     if dc.get("per_rep"):
         per = "; ".join(f"{x['documents']} docs, {x['differ']} differ" for x in dc["per_rep"])
-        lines += ["", f"Decision equality, curate vs curate-plain (unoptimised): identical = **{dc['identical']}** ({per})"]
+        lines += ["", f"Decision equality (ids, subsets, reasons, texts), curate vs curate-plain (unoptimised): identical = **{dc['identical']}** ({per})"]
     lines += ["", "Ratios of docs/s/core (per rep, back to back; median):", ""]
     for k, v in s["ratios_docs_per_cpu_s"].items():
         lines.append(f"- {k}: **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
