@@ -1,8 +1,8 @@
 """Main-text extraction with trafilatura, FineWeb2 settings, and a per-record time limit.
 
 The limit uses SIGALRM in the worker's main thread (Ray runs tasks there): it interrupts a
-pathological page between Python bytecodes and costs nothing per record, unlike a sandbox
-subprocess with a pipe round trip per document. A page that hangs inside C code for longer
+pathological page between Python bytecodes, re-firing until the page is given up, and costs nothing
+per record, unlike a sandbox subprocess with a pipe round trip per document. A page that hangs inside C code for longer
 is still bounded by the task-level retry and quarantine of the orchestrator.
 """
 from __future__ import annotations
@@ -15,29 +15,42 @@ from contextlib import contextmanager
 import trafilatura
 from trafilatura.deduplication import LRU_TEST
 
-from curate import extract_xpaths
+from curate import extract_speedups
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # one line per odd page is noise
 
 
-class ExtractionTimeout(Exception):
-    pass
+class ExtractionTimeout(BaseException):
+    """Not an Exception: trafilatura catches Exception around its readability and jusText fallbacks,
+    and would swallow a time limit that fires there, then carry on with the page."""
+
+
+_REFIRE_S = 0.05
 
 
 @contextmanager
 def _time_limit(seconds: float):
+    """Raise ExtractionTimeout in the block after ``seconds``, and again every 50 ms until it gets out:
+    a raise inside a gc callback or a ``__del__`` is discarded by Python, and the page would go on."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
+    active = [True]
 
     def _raise(signum, frame):
-        raise ExtractionTimeout()
+        if active[0]:
+            raise ExtractionTimeout()
 
     previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _REFIRE_S)
     try:
         yield
     finally:
+        while active[0]:  # a re-fire may interrupt this very assignment: repeat it
+            try:
+                active[0] = False
+            except ExtractionTimeout:
+                pass
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
@@ -53,7 +66,7 @@ def _install_walks() -> None:
         from filters import optimised
 
         if optimised():
-            extract_xpaths.install()
+            extract_speedups.install()
         _walks_checked = True
 
 

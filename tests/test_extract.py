@@ -1,9 +1,11 @@
 """Extraction: FineWeb2's trafilatura settings and the per-record time limit."""
-import gzip
+import signal
 import time
 from pathlib import Path
 
-from curate.extract import extract
+import pytest
+
+from curate.extract import ExtractionTimeout, _time_limit, extract
 from curate.warc import iter_records
 
 DATA = Path(__file__).parent / "data"
@@ -49,3 +51,21 @@ def test_extraction_does_not_depend_on_pages_seen_before():
     # trafilatura's process-wide dedup cache empties the 4th extraction of the same text in a worker
     texts = [extract(page.content, timeout_s=10)[0] for _ in range(5)]
     assert len(set(texts)) == 1 and len(texts[0]) > 500
+
+
+def test_a_time_limit_swallowed_once_fires_again_and_then_stops():
+    # Python discards an exception raised inside a gc callback or __del__ (and trafilatura catches
+    # Exception around its fallbacks): the limit must still end the page
+    swallowed, deadline, handler = 0, time.time() + 3, signal.getsignal(signal.SIGALRM)
+    with pytest.raises(ExtractionTimeout):
+        with _time_limit(0.05):
+            try:
+                while time.time() < deadline:
+                    pass
+            except ExtractionTimeout:
+                swallowed += 1
+            while time.time() < deadline:
+                pass
+    assert swallowed == 1 and time.time() < deadline
+    time.sleep(0.2)  # disarmed: nothing fires after the block
+    assert signal.getsignal(signal.SIGALRM) is handler

@@ -1,15 +1,20 @@
-"""Same results, less CPU: trafilatura's pruning XPaths evaluated in one lxml walk.
+"""Same results, less CPU: two changes to how trafilatura 2.3.1 runs, nothing to what it decides.
 
-trafilatura 2.3.1 spends about half of its CPU in a few XPath expressions that prune boilerplate
-(`bench/run.py` profile, docs/extract-xpaths.md). Most of that is libxml2 calling back into
+1. Pruning walks. trafilatura spends about half of its CPU in nine XPath expressions that prune
+boilerplate (cProfile on the bench pages, docs/performance.md). Most of that is libxml2 calling back into
 Python's ``re`` through EXSLT ``re:test`` for every candidate element, with a proxy object built per
 attribute. Here each expression becomes a walk over the candidate tags with the predicate in plain
 Python and the same compiled patterns, read from trafilatura's own expression text.
 
 Each replacement is bound to the exact text of the expression it was written for (a SHA-256 of
 ``XPath.path``); if trafilatura changes an expression, that one keeps its XPath and a warning says
-so. ``tests/test_extract_xpaths.py`` compares every replacement with its XPath on real pages and on
+so. ``tests/test_extract_speedups.py`` compares every replacement with its XPath on real pages and on
 generated trees, element by element and in order.
+
+2. Element classes. lxml.html picks each element's Python class with a Python callback, once per
+element object lxml creates (millions per thousand pages); trafilatura's parser gets lxml's C-level
+lookup with the same classes instead, except that form controls are plain ``HtmlElement``s, whose
+form-only API (``.inputs``, ``.value``, ...) trafilatura never uses.
 
 XPath facts the predicates rely on:
 * ``re:test(@a, p)`` searches ``p`` in the attribute's value, or in ``''`` when it is missing;
@@ -22,8 +27,8 @@ import hashlib
 import logging
 import re
 
-from lxml import etree
-from trafilatura import xpaths as _x
+from lxml import etree, html as lxml_html
+from trafilatura import utils as _utils, xpaths as _x
 
 log = logging.getLogger(__name__)
 
@@ -202,16 +207,24 @@ def replacements() -> list[tuple[list, int, etree.XPath, _Walk]]:
     return out
 
 
+def set_element_lookup(fast: bool) -> None:
+    """lxml's C-level class lookup for trafilatura's parser (fast), or lxml.html's own."""
+    lookup = (etree.ElementDefaultClassLookup(element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment,
+                                              pi=lxml_html.HtmlProcessingInstruction, entity=lxml_html.HtmlEntity)
+              if fast else lxml_html.HtmlElementClassLookup())
+    _utils.HTML_PARSER.set_element_class_lookup(lookup)
+
+
 _installed = False
 
 
 def install() -> int:
-    """Replace, in trafilatura's own lists, each matching XPath by its walk (idempotent).
-    Returns how many expressions are replaced."""
+    """Both changes, once per process. Returns how many expressions are replaced by walks."""
     global _installed
     reps = replacements()
     if not _installed:
         for exprs, i, _, walk in reps:
             exprs[i] = walk
+        set_element_lookup(True)
         _installed = True
     return len(reps)

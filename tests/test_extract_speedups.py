@@ -1,4 +1,5 @@
-"""The faster pruning walks select exactly what trafilatura's XPaths select, so extraction is unchanged."""
+"""The speed-ups change nothing trafilatura extracts: the pruning walks select exactly what its XPaths
+select, and the C-level element lookup gives the same texts."""
 import collections
 import glob
 import itertools
@@ -13,7 +14,7 @@ from lxml import etree, html as lxml_html
 from trafilatura import xpaths
 from trafilatura.deduplication import LRU_TEST
 
-from curate import extract_xpaths
+from curate import extract_speedups
 from curate.warc import iter_records
 
 ROOT = Path(__file__).parents[1]
@@ -33,13 +34,15 @@ def real_pages() -> list[str]:
 def stock():
     """trafilatura's own XPaths in its lists (another test in this process may have installed the
     walks); the lists are restored as found afterwards, whatever a test put in them."""
-    reps = extract_xpaths.replacements()
+    reps = extract_speedups.replacements()
     saved = [(exprs, list(exprs)) for exprs, *_ in reps]
     for exprs, i, xp, _ in reps:
         exprs[i] = xp
+    extract_speedups.set_element_lookup(False)
     yield reps
     for exprs, items in saved:
         exprs[:] = items
+    extract_speedups.set_element_lookup(extract_speedups._installed)
 
 
 def extract(page: str):
@@ -53,7 +56,7 @@ def same(a, b) -> bool:
 
 def test_every_replacement_is_found_in_this_trafilatura():
     # the walks were written for trafilatura 2.3.1's expressions; all nine must still match
-    assert len(extract_xpaths.replacements()) == 9
+    assert len(extract_speedups.replacements()) == 9
 
 
 def test_walks_select_the_same_elements_as_the_xpaths_during_real_extractions(stock):
@@ -85,13 +88,16 @@ def test_walks_select_the_same_elements_as_the_xpaths_during_real_extractions(st
     assert sum(matched.values()) > 500
 
 
-def test_extracted_text_is_unchanged_with_walks_installed(stock):
-    pages = real_pages()[:60]
+def test_extracted_text_is_unchanged_with_both_speedups(stock):
+    pages = real_pages()
     before = [extract(p) for p in pages]
     for exprs, i, _, walk in stock:
         exprs[i] = walk
+    extract_speedups.set_element_lookup(True)
     after = [extract(p) for p in pages]
-    assert after == before and sum(map(bool, before)) > 40
+    assert after == before and sum(map(bool, before)) > 200
+    # the pages exercise what the C-level lookup changes: form controls
+    assert sum("<input" in p or "<select" in p or "<textarea" in p for p in pages) > 50
 
 
 # Generated trees: tags and attribute values built from the expressions' own vocabulary, attributes
@@ -123,7 +129,7 @@ trees = st.recursive(st.tuples(element, st.just([])),
 @given(st.lists(trees, min_size=1, max_size=4))
 def test_walks_equal_xpaths_on_generated_trees(forest):
     root = lxml_html.fromstring("<html><body>" + "".join(map(render, forest)) + "</body></html>")
-    for _, _, xp, walk in extract_xpaths.replacements():
+    for _, _, xp, walk in extract_speedups.replacements():
         assert same(xp(root), walk(root)), xp.path
 
 
@@ -134,7 +140,7 @@ def test_walks_equal_xpaths_for_every_order_of_two_attributes():
                 for tag in ("div", "span", "ul", "aside") for a, b in itertools.permutations(("id", "class", "style"), 2)
                 for va in values for vb in values]
     root = lxml_html.fromstring("<html><body>" + "".join(elements) + "</body></html>")
-    for _, _, xp, walk in extract_xpaths.replacements():
+    for _, _, xp, walk in extract_speedups.replacements():
         assert same(xp(root), walk(root)), xp.path
 
 
@@ -142,7 +148,7 @@ def test_a_changed_expression_keeps_its_xpath_and_says_so(stock, caplog):
     changed = etree.XPath(".//*[self::div][contains(@class, 'something-else')]")
     xpaths.TEASER_DISCARD_XPATH[0] = changed
     with caplog.at_level(logging.WARNING):
-        reps = extract_xpaths.replacements()
+        reps = extract_speedups.replacements()
     assert len(reps) == 8 and all(xp is not changed for _, _, xp, _ in reps)
     assert "TEASER_DISCARD_XPATH[0]" in caplog.text
 
@@ -150,5 +156,5 @@ def test_a_changed_expression_keeps_its_xpath_and_says_so(stock, caplog):
 def test_a_whole_document_gives_what_the_xpath_gives():
     root = lxml_html.fromstring('<html style="display:none"><body><div style="display: none">t</div></body></html>')
     doc = etree.ElementTree(root)
-    walk = next(w for exprs, i, _, w in extract_xpaths.replacements() if exprs is xpaths.OVERALL_DISCARD_XPATH and i == 1)
+    walk = next(w for exprs, i, _, w in extract_speedups.replacements() if exprs is xpaths.OVERALL_DISCARD_XPATH and i == 1)
     assert walk(doc) == walk.xpath(doc) == walk(root) == [root.find(".//div")]
