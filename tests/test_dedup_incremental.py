@@ -8,7 +8,6 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
-from curate import storage
 from curate.dedup_index import committed_runs, files, load_clusters_and_aliases
 from tests.util import SAMPLE, run_cli
 

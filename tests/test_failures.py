@@ -3,7 +3,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.util import ROOT, run_cli

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from moto.server import ThreadedMotoServer
 
-from tests.util import ROOT, run_cli
+from tests.util import run_cli
 
 DATA = Path(__file__).parent / "data"
 SNAPSHOT = "CC-MAIN-2099-01"

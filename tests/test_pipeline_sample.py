@@ -5,7 +5,6 @@ import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
 
 from filters.tokenizers import word_tokenizer
 from tests.util import run_cli

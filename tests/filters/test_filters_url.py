@@ -73,7 +73,6 @@ def test_filter_uses_the_offline_extractor(flt):
 
 def test_compact_lists_decide_exactly_like_datatrove_sets(flt):
     """Hashed, memory-mapped lists vs datatrove's own URLFilter (Python sets) on the same URLs."""
-    import gzip
     import itertools
     import json
     import tarfile

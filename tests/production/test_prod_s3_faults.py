@@ -11,7 +11,7 @@ import pytest
 
 from tests.production.faultproxy import FaultProxy, Rule
 from tests.production.outputs import assert_same_output, documents
-from tests.production.s3env import CREDS, SNAPSHOT, S3World
+from tests.production.s3env import CREDS, S3World
 from tests.util import ROOT
 
 pytestmark = pytest.mark.slow
