@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from contextlib import contextmanager
 
 import trafilatura
@@ -42,7 +43,8 @@ def _time_limit(seconds: float):
             raise ExtractionTimeout()
 
     previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds, _REFIRE_S)
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds, _REFIRE_S)
+    started = time.monotonic()
     try:
         yield
     finally:
@@ -53,6 +55,8 @@ def _time_limit(seconds: float):
                 pass
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_delay > 0:  # a caller's own timer (pytest-timeout, ...) goes on, late by at most this page
+            signal.setitimer(signal.ITIMER_REAL, max(outer_delay - (time.monotonic() - started), 1e-3), outer_interval)
 
 
 _walks_checked = False

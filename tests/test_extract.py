@@ -69,3 +69,17 @@ def test_a_time_limit_swallowed_once_fires_again_and_then_stops():
     assert swallowed == 1 and time.time() < deadline
     time.sleep(0.2)  # disarmed: nothing fires after the block
     assert signal.getsignal(signal.SIGALRM) is handler
+
+
+def test_a_callers_own_alarm_survives_extraction():
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *a: fired.append(time.time()))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        text, reason = extract("<html><body><p>" + "Ein kurzer Satz. " * 50 + "</p></body></html>", timeout_s=10)
+        assert text and not fired
+        time.sleep(1)
+        assert len(fired) == 1  # still armed after the page, and fired once
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
