@@ -59,19 +59,19 @@ def _time_limit(seconds: float):
             signal.setitimer(signal.ITIMER_REAL, max(outer_delay - (time.monotonic() - started), 1e-3), outer_interval)
 
 
-_walks_checked = False
+_speedups_checked = False
 
 
-def _install_walks() -> None:
-    """Once per process, at the first record: the faster pruning walks, unless the run is the
+def _install_speedups() -> None:
+    """Once per process, at the first record: curate/extract_speedups.py, unless the run is the
     unoptimised baseline (known only once the shard stage has set the environment)."""
-    global _walks_checked
-    if not _walks_checked:
+    global _speedups_checked
+    if not _speedups_checked:
         from filters import optimised
 
         if optimised():
             extract_speedups.install()
-        _walks_checked = True
+        _speedups_checked = True
 
 
 def extract(html: str, *, timeout_s: float, favor_precision: bool = True,
@@ -81,7 +81,7 @@ def extract(html: str, *, timeout_s: float, favor_precision: bool = True,
     # on which pages the same worker saw before (later exact copies lose paragraphs). Clearing it per
     # record keeps within-page deduplication and makes the result a function of the page alone.
     LRU_TEST.clear()
-    _install_walks()
+    _install_speedups()
     try:
         with _time_limit(timeout_s):
             text = trafilatura.extract(

@@ -1,10 +1,10 @@
 """Same results, less CPU: two changes to how trafilatura 2.3.1 runs, nothing to what it decides.
 
 1. Pruning walks. trafilatura spends about half of its CPU in nine XPath expressions that prune
-boilerplate (cProfile on the bench pages, docs/performance.md). Most of that is libxml2 calling back into
-Python's ``re`` through EXSLT ``re:test`` for every candidate element, with a proxy object built per
-attribute. Here each expression becomes a walk over the candidate tags with the predicate in plain
-Python and the same compiled patterns, read from trafilatura's own expression text.
+boilerplate (``bench/extract_speedups.py``). Most of that is libxml2 calling back into Python's ``re``
+through EXSLT ``re:test`` for every candidate element. Here each expression becomes a walk over the
+candidate tags with the predicate in plain Python and the same patterns, read from trafilatura's own
+expression text.
 
 Each replacement is bound to the exact text of the expression it was written for (a SHA-256 of
 ``XPath.path``); if trafilatura changes an expression, that one keeps its XPath and a warning says
