@@ -696,7 +696,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--text-column", default="text")
     p.add_argument("--max-docs", type=int, help="read at most this many documents per corpus")
     p.add_argument("--ray", action=argparse.BooleanOptionalAction, default=None,
-                   help=f"scan with Ray tasks (default: when a corpus has >= --ray-min-docs docs)")
+                   help="scan with Ray tasks (default: when a corpus has >= --ray-min-docs docs)")
     p.add_argument("--ray-min-docs", type=int, default=DEFAULT_RAY_MIN_DOCS)
     p.add_argument("--ray-address", help="Ray cluster address (default: a local instance)")
     p.add_argument("--num-cpus", type=int)
