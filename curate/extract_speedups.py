@@ -35,13 +35,32 @@ log = logging.getLogger(__name__)
 _BLOCKS = ("div", "item", "list", "p", "section", "span")  # `self::div or self::item or ...`
 
 
-def _patterns(path: str) -> list[re.Pattern]:
+class _Memo:
+    """``pattern.search`` with its answers remembered: the same class and id values recur on every
+    page of a site and in each of trafilatura's passes, and a dict lookup is cheaper than a search
+    through fifty alternatives. Answers are a function of the string alone."""
+
+    __slots__ = ("_pattern", "_seen")
+
+    def __init__(self, pattern: re.Pattern):
+        self._pattern, self._seen = pattern, {}
+
+    def search(self, value: str) -> bool:
+        found = self._seen.get(value)
+        if found is None:
+            if len(self._seen) >= 20_000:  # a few MB at most per pattern in a long-running worker
+                self._seen.clear()
+            found = self._seen[value] = self._pattern.search(value) is not None
+        return found
+
+
+def _patterns(path: str) -> list[_Memo]:
     """The ``re:test`` patterns of an expression, in order of appearance (lxml compiles with UNICODE).
     None may match '', so that a missing or empty attribute can skip the search."""
     pats = [re.compile(p, re.UNICODE) for p in re.findall(r"re:test\([^,]+,\s*'([^']*)'\s*\)", path)]
     if any(p.search("") for p in pats):
         raise ValueError("a pattern matches the empty string")
-    return pats
+    return [_Memo(p) for p in pats]
 
 
 def _first(el, a: str, va: str | None, b: str, vb: str | None) -> str | None:
