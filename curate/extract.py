@@ -2,8 +2,8 @@
 
 The limit uses SIGALRM in the worker's main thread (Ray runs tasks there): it interrupts a
 pathological page between Python bytecodes, re-firing until the page is given up, and costs nothing
-per record, unlike a sandbox subprocess with a pipe round trip per document. A page that hangs inside C code for longer
-is still bounded by the task-level retry and quarantine of the orchestrator.
+per record, unlike a sandbox subprocess with a pipe round trip per document. A page that hangs
+inside C code for longer is still bounded by the task-level retry and quarantine of the orchestrator.
 """
 from __future__ import annotations
 
