@@ -46,13 +46,7 @@ def main():
     from curate import extract_speedups
 
     htmls = pages(a.input)
-    reps = extract_speedups.replacements()
-    stock_exprs = [(exprs, i, xp) for exprs, i, xp, _ in reps]
-
-    def use(fast: bool):
-        for (exprs, i, xp), (*_, walk) in zip(stock_exprs, reps):
-            exprs[i] = walk if fast else xp
-        extract_speedups.set_element_lookup(fast)
+    use = extract_speedups.enable
 
     def run() -> tuple[list, float]:
         out, t = [], time.process_time()
@@ -75,12 +69,12 @@ def main():
     seconds, calls, differ = collections.Counter(), collections.Counter(), collections.Counter()
 
     class Both:
-        def __init__(self, key, xp, walk):
-            self.key, self.xp, self.walk, self.path = key, xp, walk, xp.path
+        def __init__(self, key, xp, walk):  # `xpath`: what enable(False) puts back
+            self.key, self.xpath, self.walk, self.path = key, xp, walk, xp.path
 
         def __call__(self, tree):
             t0 = time.process_time()
-            want = self.xp(tree)
+            want = self.xpath(tree)
             t1 = time.process_time()
             got = self.walk(tree)
             seconds[self.key, "xpath"] += t1 - t0
@@ -91,7 +85,7 @@ def main():
 
     use(False)
     names = {id(getattr(extract_speedups._x, n)): n for n, *_ in extract_speedups._REPLACEMENTS}
-    for exprs, i, xp, walk in reps:
+    for exprs, i, xp, walk in extract_speedups.replacements():
         exprs[i] = Both(f"{names[id(exprs)]}[{i}]", xp, walk)
     run()
     use(False)

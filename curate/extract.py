@@ -70,7 +70,7 @@ def _install_speedups() -> None:
         from filters import optimised
 
         if optimised():
-            extract_speedups.install()
+            extract_speedups.enable()
         _speedups_checked = True
 
 

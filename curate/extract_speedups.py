@@ -216,7 +216,7 @@ def replacements() -> list[tuple[list, int, etree.XPath, _Walk]]:
     for name, i, digest, build in _REPLACEMENTS:
         exprs = getattr(_x, name, None)
         xp = exprs[i] if isinstance(exprs, list) and len(exprs) > i else None
-        xp = getattr(xp, "xpath", xp)  # already installed: the original XPath
+        xp = getattr(xp, "xpath", xp)  # enabled (or wrapped): the original XPath
         try:
             if not isinstance(xp, etree.XPath) or _digest(xp.path) != digest:
                 raise ValueError("not the expression the walk was written for")
@@ -234,16 +234,11 @@ def set_element_lookup(fast: bool) -> None:
     _utils.HTML_PARSER.set_element_class_lookup(lookup)
 
 
-_installed = False
-
-
-def install() -> int:
-    """Both changes, once per process. Returns how many expressions are replaced by walks."""
-    global _installed
+def enable(on: bool = True) -> int:
+    """Both changes on, or trafilatura's own XPaths and element lookup back (off). Returns how many
+    expressions are walks now."""
     reps = replacements()
-    if not _installed:
-        for exprs, i, _, walk in reps:
-            exprs[i] = walk
-        set_element_lookup(True)
-        _installed = True
-    return len(reps)
+    for exprs, i, xp, walk in reps:
+        exprs[i] = walk if on else xp
+    set_element_lookup(on)
+    return len(reps) if on else 0

@@ -36,13 +36,12 @@ def stock():
     walks); the lists are restored as found afterwards, whatever a test put in them."""
     reps = extract_speedups.replacements()
     saved = [(exprs, list(exprs)) for exprs, *_ in reps]
-    for exprs, i, xp, _ in reps:
-        exprs[i] = xp
-    extract_speedups.set_element_lookup(False)
+    was_on = any(type(exprs[i]) is type(walk) for exprs, i, _, walk in reps)  # enabled by an earlier test
+    extract_speedups.enable(False)
     yield reps
     for exprs, items in saved:
         exprs[:] = items
-    extract_speedups.set_element_lookup(extract_speedups._installed)
+    extract_speedups.set_element_lookup(was_on)
 
 
 def extract(page: str):
@@ -91,9 +90,7 @@ def test_walks_select_the_same_elements_as_the_xpaths_during_real_extractions(st
 def test_extracted_text_is_unchanged_with_both_speedups(stock):
     pages = real_pages()
     before = [extract(p) for p in pages]
-    for exprs, i, _, walk in stock:
-        exprs[i] = walk
-    extract_speedups.set_element_lookup(True)
+    assert extract_speedups.enable() == 9
     after = [extract(p) for p in pages]
     assert after == before and sum(map(bool, before)) > 200
     # the pages exercise what the C-level lookup changes: form controls
