@@ -37,7 +37,7 @@ from datatrove.utils.word_tokenizers import (
     load_word_tokenizer,
 )
 
-from filters import optimised
+from filters import optimised, regex_cache
 from filters.config import validate_lang_script
 
 _PROBE = "Probe text 123, ok. 测试。"
@@ -196,6 +196,11 @@ def _substitute(lang_script: str) -> WordTokenizer:
 def word_tokenizer(lang_script: str) -> tuple[WordTokenizer, TokenizerInfo]:
     """(tokenizer, info) for ``lang_script``; one instance per process and language."""
     validate_lang_script(lang_script)
+    with regex_cache.reuse(enabled=optimised()):  # spaCy's start-up is mostly compiling long patterns
+        return _load(lang_script)
+
+
+def _load(lang_script: str) -> tuple[WordTokenizer, TokenizerInfo]:
     assigned = _assignment_table().get(lang_script)
     error = None
     if assigned is not None:
