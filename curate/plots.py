@@ -28,7 +28,7 @@ def _plt():
 
 def _png(fig) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=110)  # figures are laid out by tight_layout: bbox_inches="tight" would draw twice
     _plt().close(fig)
     return buf.getvalue()
 
