@@ -7,9 +7,9 @@ fresh worker about 2.9 CPU s of compiling, every run. The compiled form (the ``_
 deterministic function of the interpreter build, the pattern and its flags, so the first process stores
 it and later ones hand it straight to ``_sre.compile``, which validates code it is given.
 
-Bound to CPython internals (3.11's ``re._compiler.compile`` and ``_sre.compile``): the file name carries
-the interpreter's version and ``_sre.MAGIC``, entries are keyed by a SHA-256 of the pattern, and any
-surprise (missing internals, unreadable file, rejected code) falls back to compiling as usual.
+Bound to CPython internals (3.11's ``re._compiler.compile`` and ``_sre.compile``): the cache carries
+the interpreter's version and ``_sre.MAGIC`` (the directory name), each entry is a file named by a SHA-256 of the pattern and
+its flags, and any surprise (missing internals, unreadable file, rejected code) falls back to compiling.
 ``reuse()`` swaps the compiler only for the duration of a ``with`` block.
 """
 from __future__ import annotations
@@ -36,34 +36,54 @@ try:
 except ImportError:  # another interpreter or layout: reuse() is a no-op
     _TAG, _SUPPORTED = "", False
 
-_lock = threading.RLock()
-_entries: dict[tuple, tuple] | None = None  # key -> arguments of _sre.compile after the pattern
-_new: set[tuple] = set()
+_swap = threading.RLock()  # reuse() blocks run one at a time: the compiler swap is process-wide
+_warned: set[str] = set()
 stats = {"hits": 0, "misses": 0, "rejected": 0}
 
 
-def cache_path() -> str:
+def cache_dir() -> str:
     root = os.environ.get("CURATE_CACHE") or os.path.expanduser("~/.cache/curate")
-    return os.path.join(root, "regex", f"{_TAG}.marshal")
+    return os.path.join(root, "regex", _TAG)
 
 
-def _key(pattern, flags: int) -> tuple:
+def _entry_path(pattern, flags: int) -> str:
+    """One file per (pattern, flags): writers never need to merge, a damaged file costs one pattern."""
     raw = pattern.encode("utf-8", "surrogatepass") if isinstance(pattern, str) else bytes(pattern)
-    return (isinstance(pattern, str), flags, len(pattern), hashlib.sha256(raw).hexdigest())
+    kind = "s" if isinstance(pattern, str) else "b"
+    return os.path.join(cache_dir(), f"{hashlib.sha256(raw).hexdigest()}-{flags}{kind}.marshal")
 
 
-def _read() -> dict[tuple, tuple]:
+def _warn_once(what: str, err) -> None:
+    if what not in _warned:
+        _warned.add(what)
+        log.warning("regex cache %s: %s (patterns are compiled as usual)", what, err)
+
+
+def _read(path: str) -> tuple | None:
     try:
-        with open(cache_path(), "rb") as f:
-            data = marshal.load(f)
-        if isinstance(data, dict) and data.get("tag") == _TAG and isinstance(data.get("entries"), dict):
-            return data["entries"]
-        log.warning("regex cache %s is for another interpreter or damaged; rebuilding it", cache_path())
+        with open(path, "rb") as f:
+            args = marshal.load(f)
+        return args if isinstance(args, tuple) and len(args) == 5 else None
     except FileNotFoundError:
-        pass
+        return None
     except (OSError, EOFError, ValueError, TypeError) as e:
-        log.warning("regex cache %s unreadable (%s); rebuilding it", cache_path(), e)
-    return {}
+        _warn_once(f"entry {path} unreadable", e)
+        return None
+
+
+def _write(path: str, args: tuple) -> None:
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                marshal.dump(args, f)
+            os.replace(tmp, path)  # atomic: concurrent workers write the same bytes
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError as e:  # a read-only home, a full disk: the next process compiles again
+        _warn_once(f"not saved to {cache_dir()}", e)
 
 
 def _compile_args(pattern, flags: int) -> tuple:
@@ -81,63 +101,34 @@ def _make_compile(original):
     def compile_with_cache(pattern, flags=0):
         if not isinstance(pattern, (str, bytes)) or len(pattern) < MIN_PATTERN_CHARS or flags & _compiler.SRE_FLAG_DEBUG:
             return original(pattern, flags)
-        key = _key(pattern, flags)
-        args = _entries.get(key)
+        path = _entry_path(pattern, flags)
+        args = _read(path)
         if args is not None:
             try:
                 compiled = _sre.compile(pattern, *args)
                 stats["hits"] += 1
                 return compiled
-            except Exception as e:  # RuntimeError "invalid SRE code", wrong types: compile it again
+            except Exception as e:  # RuntimeError "invalid SRE code", wrong types: compile and rewrite it
                 stats["rejected"] += 1
-                log.warning("regex cache entry rejected (%s); compiling", e)
+                log.warning("regex cache entry %s rejected (%s); compiling", path, e)
         args = _compile_args(pattern, flags)
-        _entries[key] = args
-        _new.add(key)
         stats["misses"] += 1
+        _write(path, args)
         return _sre.compile(pattern, *args)
 
     return compile_with_cache
 
 
-def _save() -> None:
-    """Merge this process's new entries into the file (under a lock: workers on a node share it)."""
-    from filelock import FileLock
-
-    path = cache_path()
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-    with FileLock(path + ".lock"):
-        merged = _read()
-        merged.update({k: _entries[k] for k in _new})
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                marshal.dump({"tag": _TAG, "entries": merged}, f)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    _new.clear()
-
-
 @contextlib.contextmanager
 def reuse(enabled: bool = True):
-    """Within the block, long patterns compile from the on-disk cache; new ones are added to it at exit."""
-    global _entries
+    """Within the block, long patterns compile from the on-disk cache, and new ones are stored."""
     if not (enabled and _SUPPORTED):
         yield
         return
-    with _lock:  # one block at a time: the swap is process-wide
-        if _entries is None:
-            _entries = _read()
+    with _swap:
         original = _compiler.compile
         _compiler.compile = _make_compile(original)
         try:
             yield
         finally:
             _compiler.compile = original
-            if _new:
-                try:
-                    _save()
-                except OSError as e:  # a read-only home, a full disk: the next process compiles again
-                    log.warning("regex cache not saved to %s: %s", cache_path(), e)

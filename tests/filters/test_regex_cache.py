@@ -1,5 +1,6 @@
 """filters.regex_cache: a later process reuses what an earlier one compiled, with the very same patterns."""
 import json
+import marshal
 import os
 import re
 import subprocess
@@ -44,12 +45,16 @@ def test_second_process_reuses_compiled_patterns_and_tokenizes_identically(tmp_p
 @pytest.fixture
 def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("CURATE_CACHE", str(tmp_path))
-    monkeypatch.setattr(regex_cache, "_entries", None)
-    monkeypatch.setattr(regex_cache, "_new", set())
+    monkeypatch.setattr(regex_cache, "_warned", set())
     monkeypatch.setattr(regex_cache, "stats", {"hits": 0, "misses": 0, "rejected": 0})
     re.purge()  # re's own in-process cache would answer before the compiler is asked
     yield tmp_path
     re.purge()
+
+
+def _entries() -> list[str]:
+    d = regex_cache.cache_dir()
+    return sorted(os.path.join(d, n) for n in os.listdir(d)) if os.path.isdir(d) else []
 
 
 def _stock(pattern: str, flags: int = 0) -> re.Pattern:
@@ -63,8 +68,7 @@ def test_entries_compile_to_patterns_equal_to_stock(isolated):
         groups = re.compile(f"(?P<word>{LONG})(?P<rest>.*)")
     after_first = regex_cache.stats.copy()
     assert after_first == {"hits": 0, "misses": 2, "rejected": 0}
-    regex_cache._entries = None  # as a new process would: read the file
-    re.purge()
+    re.purge()  # as a new process would: only the files remain
     with regex_cache.reuse():
         hit = re.compile(LONG, re.IGNORECASE)
         hit_groups = re.compile(f"(?P<word>{LONG})(?P<rest>.*)")
@@ -82,26 +86,31 @@ def test_short_patterns_and_other_flags_are_left_alone(isolated):
         re.compile(LONG)
         re.compile(LONG, re.MULTILINE)  # another key: flags change the code
     assert regex_cache.stats["misses"] == 2
-    assert len(regex_cache._read()) == 2
+    assert len(_entries()) == 2 and all(p.endswith(".marshal") for p in _entries())
 
 
-def test_damaged_file_is_rebuilt(isolated, caplog):
-    path = regex_cache.cache_path()
-    os.makedirs(os.path.dirname(path))
+def test_damaged_entry_is_rewritten(isolated, caplog):
+    with regex_cache.reuse():
+        re.compile(LONG)
+    [path] = _entries()
     with open(path, "wb") as f:
         f.write(b"\x00not marshal at all")
+    re.purge()
     with regex_cache.reuse():
         assert re.compile(LONG).match("mot299-abc")
-    assert "unreadable" in caplog.text or "damaged" in caplog.text
-    assert len(regex_cache._read()) == 1  # rewritten whole
+    assert "unreadable" in caplog.text and regex_cache.stats["misses"] == 2
+    with open(path, "rb") as f:
+        assert regex_cache._sre.compile(LONG, *marshal.load(f)) == _stock(LONG)  # rewritten whole
 
 
 def test_rejected_entry_falls_back_to_compiling(isolated, caplog):
     with regex_cache.reuse():
         re.compile(LONG)
-    key = next(iter(regex_cache._entries))
-    flags, code, *rest = regex_cache._entries[key]
-    regex_cache._entries[key] = (flags, [99999] * len(code), *rest)  # not valid SRE code
+    [path] = _entries()
+    with open(path, "rb") as f:
+        flags, code, *rest = marshal.load(f)
+    with open(path, "wb") as f:
+        marshal.dump((flags, [99999] * len(code), *rest), f)  # not valid SRE code
     re.purge()
     with regex_cache.reuse():
         pattern = re.compile(LONG)
@@ -116,3 +125,15 @@ def test_unwritable_cache_location_only_warns(isolated, monkeypatch, caplog):
     with regex_cache.reuse():
         assert re.compile(LONG).match("mot1-x")
     assert "not saved" in caplog.text
+
+
+def test_patterns_differing_only_at_the_end_keep_their_own_code(isolated):
+    ends = ("|zz", "|yy(x)")
+    with regex_cache.reuse():
+        for end in ends:
+            re.compile(LONG + end)
+    re.purge()
+    with regex_cache.reuse():
+        compiled = [re.compile(LONG + end) for end in ends]
+    assert regex_cache.stats["hits"] == 2
+    assert compiled == [_stock(LONG + end) for end in ends] and compiled[1].groups == 1
