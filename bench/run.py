@@ -70,6 +70,26 @@ def split_warc(src: Path, dst_dir: Path, parts: int) -> list[Path]:
     return out
 
 
+def second_copy(src: Path, dst: Path) -> Path:
+    """The WARC again with every record's WARC-Record-ID replaced (same length: a UUID derived from the old
+    one), so a run on src + dst sees each page twice as two documents: the --marginal input."""
+    import gzip
+    import re
+    import uuid
+    import zlib
+
+    data, pos = src.read_bytes(), 0
+    with open(dst, "wb") as o:
+        while pos < len(data):
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            rec = d.decompress(data[pos:])
+            pos = len(data) - len(d.unused_data)
+            rec = re.sub(rb"(WARC-Record-ID: <urn:uuid:)([0-9a-f-]{36})(>)",
+                         lambda m: m[1] + str(uuid.uuid5(uuid.NAMESPACE_URL, m[2].decode())).encode() + m[3], rec, count=1)
+            o.write(gzip.compress(rec, compresslevel=6))
+    return dst
+
+
 def count_html_responses(warc: Path) -> int:
     from warcio.archiveiterator import ArchiveIterator
 
@@ -121,10 +141,10 @@ def measured(cmd: list[str], cpus: str, log: Path, env: dict) -> dict:
 # ---------------------------------------------------------------------------------------------- configs
 
 
-def run_traf(ctx, rep_dir: Path) -> dict:
-    out = rep_dir / "traf.json"
+def run_traf(ctx, rep_dir: Path, name: str = "traf") -> dict:
+    out = rep_dir / f"{name}.json"
     m = measured([PY, str(HERE / "traf_alone.py"), *map(str, ctx["warcs"]), "--json", str(out)],
-                 "0", rep_dir / "traf.log", ctx["env"])
+                 "0", rep_dir / f"{name}.log", ctx["env"])
     if out.exists():
         m["result"] = json.loads(out.read_text())
         m["extract_s"] = m["result"]["extract_s"]
@@ -215,7 +235,11 @@ CONFIGS = {"traf": run_traf, "datatrove": run_datatrove, "curate": run_curate,
            "curate-plain": lambda ctx, rep_dir: run_curate(ctx, rep_dir, plain=True),
            # --scaling: two workers on two CPUs, the input split in two (ctx["two"])
            "curate@2": lambda ctx, rep_dir: run_curate(ctx["two"], rep_dir, name="curate@2"),
-           "datatrove@2": lambda ctx, rep_dir: run_datatrove(ctx["two"], rep_dir, name="datatrove@2")}
+           "datatrove@2": lambda ctx, rep_dir: run_datatrove(ctx["two"], rep_dir, name="datatrove@2"),
+           # --marginal: one worker, the input followed by a copy of itself under new record ids (ctx["double"])
+           "traf-x2": lambda ctx, rep_dir: run_traf(ctx["double"], rep_dir, name="traf-x2"),
+           "datatrove-x2": lambda ctx, rep_dir: run_datatrove(ctx["double"], rep_dir, name="datatrove-x2"),
+           "curate-x2": lambda ctx, rep_dir: run_curate(ctx["double"], rep_dir, name="curate-x2")}
 
 
 def decision_check(reps: list[dict]) -> dict:
@@ -252,9 +276,10 @@ def summarize(reps: list[dict], n_docs: int, workers: int) -> dict:
             out[name] = {"skipped": f"FAILED rc={failed[0]['rc']}, see {failed[0].get('log')}" if failed
                          else next((r[name].get("skipped") for r in reps if name in r), "not run")}
             continue
+        n = 2 * n_docs if name.endswith("-x2") else n_docs
         for m in runs:
-            m["docs_per_cpu_s"] = round(n_docs / m["cpu_s"], 2) if m["cpu_s"] else None
-            m["docs_per_wall_s"] = round(n_docs / m["wall_s"], 2) if m["wall_s"] else None
+            m["docs_per_cpu_s"] = round(n / m["cpu_s"], 2) if m["cpu_s"] else None
+            m["docs_per_wall_s"] = round(n / m["wall_s"], 2) if m["wall_s"] else None
         out[name] = {
             "reps": len(runs),
             "rc": [m["rc"] for m in runs],
@@ -291,6 +316,18 @@ def summarize(reps: list[dict], n_docs: int, workers: int) -> dict:
         if per:
             scaling[name] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
     out["scaling_2_workers_wall"] = scaling
+    marginal = {}  # docs/s/core of the second copy alone: what each extra document costs once fixed costs are paid
+    for name in ("traf", "datatrove", "curate"):
+        per = [n_docs / (r[f"{name}-x2"]["cpu_s"] - r[name]["cpu_s"]) for r in reps
+               if r.get(name, {}).get("rc") == 0 and r.get(f"{name}-x2", {}).get("rc") == 0
+               and r[f"{name}-x2"]["cpu_s"] > r[name]["cpu_s"]]
+        if per:
+            marginal[name] = per
+    out["marginal_docs_per_cpu_s"] = {k: {"median": _med(v), "per_rep": [round(x, 2) for x in v]} for k, v in marginal.items()}
+    for num, den in (("curate", "datatrove"), ("curate", "traf")):
+        if num in marginal and den in marginal and len(marginal[num]) == len(marginal[den]):
+            per = [a / b for a, b in zip(marginal[num], marginal[den])]
+            out["marginal_docs_per_cpu_s"][f"{num}/{den}"] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
     out["decisions_curate_vs_plain"] = decision_check(reps)
     return out
 
@@ -326,6 +363,12 @@ def markdown(res: dict) -> str:
         lines.append(f"- {k}: **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
     for k, v in s.get("scaling_2_workers_wall", {}).items():
         lines.append(f"- 2-worker scaling of {k}, wall(1 worker) / wall(2 workers): **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
+    mg = s.get("marginal_docs_per_cpu_s") or {}
+    if mg:
+        lines += ["", "Per-document rate once fixed costs are paid (--marginal): the input plus a copy of it under new "
+                  "record ids, minus the input alone, per rep; docs/s/core of the second copy (median):", ""]
+        for k, v in mg.items():
+            lines.append(f"- {k}: **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
     if "curate/traf" in s["ratios_docs_per_cpu_s"]:
         lines.append(f"- curate's fraction of the trafilatura-alone bound: **{s['ratios_docs_per_cpu_s']['curate/traf']['median']}**")
     for name in ("datatrove", "curate"):
@@ -359,6 +402,9 @@ def main():
     ap.add_argument("--cpu", type=int, default=0, choices=[0, 1], help="CPU to pin to in 1-worker mode")
     ap.add_argument("--only", default="traf,datatrove,curate,curate-plain")
     ap.add_argument("--scaling", action="store_true", help="also curate@2 and datatrove@2 (2 workers, 2 CPUs) every rep")
+    ap.add_argument("--marginal", action="store_true",
+                    help="also each of traf, datatrove, curate on the input plus a copy of it (new record ids): "
+                         "the second copy's docs/s/core is the per-document rate once fixed costs are paid")
     ap.add_argument("--lid-model", default="/work/shared/data/lid_models/lid.176.ftz")
     ap.add_argument("--work", default=None, help="scratch dir (default: a temp dir under /tmp)")
     ap.add_argument("--hf-home", default="/tmp/curate-bench-hf")
@@ -375,6 +421,10 @@ def main():
         if a.workers != 1:
             ap.error("--scaling compares with 1 worker: leave --workers at 1")
         only += [f"{x}@2" for x in ("curate", "datatrove") if x in only]
+    if a.marginal:
+        if a.workers != 1:
+            ap.error("--marginal runs one worker: leave --workers at 1")
+        only += [f"{x}-x2" for x in ("traf", "datatrove", "curate") if x in only]
     warc = Path(a.input).resolve()
     work = Path(a.work or tempfile.mkdtemp(prefix="curate-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -396,6 +446,13 @@ def main():
         shutil.rmtree(two_dir, ignore_errors=True)
         two_dir.mkdir()
         ctx["two"] = dict(ctx, warcs=split_warc(warc, two_dir, 2), input_dir=two_dir, workers=2, cpus="0,1")
+    if a.marginal:
+        double_dir = work / "input-x2"
+        shutil.rmtree(double_dir, ignore_errors=True)
+        double_dir.mkdir()
+        (double_dir / warc.name).symlink_to(warc)
+        copy = second_copy(warc, double_dir / ("copy-" + warc.name))
+        ctx["double"] = dict(ctx, warcs=[warc, copy], input_dir=double_dir)
     n_docs = count_html_responses(warc)
     if a.workers == 1:
         os.sched_setaffinity(0, {1 - a.cpu})  # keep this harness and its poller off the measured CPU
