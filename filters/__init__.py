@@ -6,6 +6,7 @@
 * :mod:`filters.url`: FineWeb URL block lists (``check_url``), loaded once per process.
 * :mod:`filters.formatters`: FTFY -> PII -> ``|``-line fix (``finalize_text``).
 * :mod:`filters.repetition`: datatrove's Gopher repetition statistics, same results, less CPU.
+* :mod:`filters.regex_cache`: compiled forms of spaCy's long tokenizer patterns, reused across processes.
 
 Submodules are not imported here, so importing one does not load the others' dependencies.
 """
