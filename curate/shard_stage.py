@@ -18,7 +18,6 @@ import xxhash
 from curate import storage
 from curate.config import PipelineConfig
 from curate.extract import extract
-from curate.minhash import doc_hashes
 from curate.schema import STAGED_SCHEMA
 from curate.stats import Counters
 
@@ -66,6 +65,8 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
     from langid.model import load_model
     from langid.precision import precision_filter
     from langid.thresholds import threshold_for
+
+    from curate.minhash import doc_hashes  # here, not at the top: the driver imports this module and needs no numba
 
     os.environ["CURATE_UNOPTIMISED"] = "1" if cfg.unoptimised else "0"  # read by filters/ at first load
     os.environ["CURATE_FILTER_CONFIGS"] = cfg.filter_configs or ""
