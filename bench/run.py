@@ -369,6 +369,9 @@ def markdown(res: dict) -> str:
                   "record ids, minus the input alone, per rep; docs/s/core of the second copy (median):", ""]
         for k, v in mg.items():
             lines.append(f"- {k}: **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
+        if "datatrove" in mg:
+            lines.append("- not like for like for datatrove: the copy is an exact duplicate, which MinHash removes before "
+                         "datatrove's stage B filters run, while curate filters every document in its shard stage")
     if "curate/traf" in s["ratios_docs_per_cpu_s"]:
         lines.append(f"- curate's fraction of the trafilatura-alone bound: **{s['ratios_docs_per_cpu_s']['curate/traf']['median']}**")
     for name in ("datatrove", "curate"):
