@@ -70,26 +70,6 @@ def split_warc(src: Path, dst_dir: Path, parts: int) -> list[Path]:
     return out
 
 
-def second_copy(src: Path, dst: Path) -> Path:
-    """The WARC again with every record's WARC-Record-ID replaced (same length: a UUID derived from the old
-    one), so a run on src + dst sees each page twice as two documents: the --marginal input."""
-    import gzip
-    import re
-    import uuid
-    import zlib
-
-    data, pos = src.read_bytes(), 0
-    with open(dst, "wb") as o:
-        while pos < len(data):
-            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            rec = d.decompress(data[pos:])
-            pos = len(data) - len(d.unused_data)
-            rec = re.sub(rb"(WARC-Record-ID: <urn:uuid:)([0-9a-f-]{36})(>)",
-                         lambda m: m[1] + str(uuid.uuid5(uuid.NAMESPACE_URL, m[2].decode())).encode() + m[3], rec, count=1)
-            o.write(gzip.compress(rec, compresslevel=6))
-    return dst
-
-
 def count_html_responses(warc: Path) -> int:
     from warcio.archiveiterator import ArchiveIterator
 
@@ -236,10 +216,10 @@ CONFIGS = {"traf": run_traf, "datatrove": run_datatrove, "curate": run_curate,
            # --scaling: two workers on two CPUs, the input split in two (ctx["two"])
            "curate@2": lambda ctx, rep_dir: run_curate(ctx["two"], rep_dir, name="curate@2"),
            "datatrove@2": lambda ctx, rep_dir: run_datatrove(ctx["two"], rep_dir, name="datatrove@2"),
-           # --marginal: one worker, the input followed by a copy of itself under new record ids (ctx["double"])
-           "traf-x2": lambda ctx, rep_dir: run_traf(ctx["double"], rep_dir, name="traf-x2"),
-           "datatrove-x2": lambda ctx, rep_dir: run_datatrove(ctx["double"], rep_dir, name="datatrove-x2"),
-           "curate-x2": lambda ctx, rep_dir: run_curate(ctx["double"], rep_dir, name="curate-x2")}
+           # --marginal: one worker on the first half of the input's records only (ctx["half"])
+           "traf-half": lambda ctx, rep_dir: run_traf(ctx["half"], rep_dir, name="traf-half"),
+           "datatrove-half": lambda ctx, rep_dir: run_datatrove(ctx["half"], rep_dir, name="datatrove-half"),
+           "curate-half": lambda ctx, rep_dir: run_curate(ctx["half"], rep_dir, name="curate-half")}
 
 
 def decision_check(reps: list[dict]) -> dict:
@@ -267,7 +247,7 @@ def _shares(stage_seconds: dict) -> dict:
     return {k: round(100 * v / tot, 1) for k, v in stage_seconds.items()} if tot else {}
 
 
-def summarize(reps: list[dict], n_docs: int, workers: int) -> dict:
+def summarize(reps: list[dict], n_docs: int, workers: int, n_half: int | None = None) -> dict:
     out = {}
     for name in CONFIGS:
         runs = [r[name] for r in reps if name in r and "cpu_s" in r[name] and r[name]["rc"] == 0]
@@ -276,7 +256,7 @@ def summarize(reps: list[dict], n_docs: int, workers: int) -> dict:
             out[name] = {"skipped": f"FAILED rc={failed[0]['rc']}, see {failed[0].get('log')}" if failed
                          else next((r[name].get("skipped") for r in reps if name in r), "not run")}
             continue
-        n = 2 * n_docs if name.endswith("-x2") else n_docs
+        n = n_half if name.endswith("-half") else n_docs
         for m in runs:
             m["docs_per_cpu_s"] = round(n / m["cpu_s"], 2) if m["cpu_s"] else None
             m["docs_per_wall_s"] = round(n / m["wall_s"], 2) if m["wall_s"] else None
@@ -316,11 +296,11 @@ def summarize(reps: list[dict], n_docs: int, workers: int) -> dict:
         if per:
             scaling[name] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
     out["scaling_2_workers_wall"] = scaling
-    marginal = {}  # docs/s/core of the second copy alone: what each extra document costs once fixed costs are paid
+    marginal = {}  # docs/s/core of the second half alone: what further documents cost once fixed costs are paid
     for name in ("traf", "datatrove", "curate"):
-        per = [n_docs / (r[f"{name}-x2"]["cpu_s"] - r[name]["cpu_s"]) for r in reps
-               if r.get(name, {}).get("rc") == 0 and r.get(f"{name}-x2", {}).get("rc") == 0
-               and r[f"{name}-x2"]["cpu_s"] > r[name]["cpu_s"]]
+        per = [(n_docs - n_half) / (r[name]["cpu_s"] - r[f"{name}-half"]["cpu_s"]) for r in reps
+               if n_half and r.get(name, {}).get("rc") == 0 and r.get(f"{name}-half", {}).get("rc") == 0
+               and r[name]["cpu_s"] > r[f"{name}-half"]["cpu_s"]]
         if per:
             marginal[name] = per
     out["marginal_docs_per_cpu_s"] = {k: {"median": _med(v), "per_rep": [round(x, 2) for x in v]} for k, v in marginal.items()}
@@ -346,7 +326,9 @@ def markdown(res: dict) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for name in CONFIGS:
-        c = s.get(name, {})
+        c = s.get(name)
+        if c is None:  # a configuration this results file predates
+            continue
         if "skipped" in c:
             lines.append(f"| {name} | skipped: {c['skipped']} | | | | | | | |")
             continue
@@ -365,13 +347,10 @@ def markdown(res: dict) -> str:
         lines.append(f"- 2-worker scaling of {k}, wall(1 worker) / wall(2 workers): **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
     mg = s.get("marginal_docs_per_cpu_s") or {}
     if mg:
-        lines += ["", "Per-document rate once fixed costs are paid (--marginal): the input plus a copy of it under new "
-                  "record ids, minus the input alone, per rep; docs/s/core of the second copy (median):", ""]
+        lines += ["", "Per-document rate once fixed costs are paid (--marginal): the second half of the records, from "
+                  "CPU s of the whole input minus CPU s of its first half alone, per rep; docs/s/core (median):", ""]
         for k, v in mg.items():
             lines.append(f"- {k}: **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
-        if "datatrove" in mg:
-            lines.append("- not like for like for datatrove: the copy is an exact duplicate, which MinHash removes before "
-                         "datatrove's stage B filters run, while curate filters every document in its shard stage")
     if "curate/traf" in s["ratios_docs_per_cpu_s"]:
         lines.append(f"- curate's fraction of the trafilatura-alone bound: **{s['ratios_docs_per_cpu_s']['curate/traf']['median']}**")
     for name in ("datatrove", "curate"):
@@ -406,8 +385,8 @@ def main():
     ap.add_argument("--only", default="traf,datatrove,curate,curate-plain")
     ap.add_argument("--scaling", action="store_true", help="also curate@2 and datatrove@2 (2 workers, 2 CPUs) every rep")
     ap.add_argument("--marginal", action="store_true",
-                    help="also each of traf, datatrove, curate on the input plus a copy of it (new record ids): "
-                         "the second copy's docs/s/core is the per-document rate once fixed costs are paid")
+                    help="also each of traf, datatrove, curate on the first half of the records: the second "
+                         "half's docs/s/core (from the difference) is the rate once fixed costs are paid")
     ap.add_argument("--lid-model", default="/work/shared/data/lid_models/lid.176.ftz")
     ap.add_argument("--work", default=None, help="scratch dir (default: a temp dir under /tmp)")
     ap.add_argument("--hf-home", default="/tmp/curate-bench-hf")
@@ -427,7 +406,7 @@ def main():
     if a.marginal:
         if a.workers != 1:
             ap.error("--marginal runs one worker: leave --workers at 1")
-        only += [f"{x}-x2" for x in ("traf", "datatrove", "curate") if x in only]
+        only += [f"{x}-half" for x in ("traf", "datatrove", "curate") if x in only]
     warc = Path(a.input).resolve()
     work = Path(a.work or tempfile.mkdtemp(prefix="curate-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -449,13 +428,17 @@ def main():
         shutil.rmtree(two_dir, ignore_errors=True)
         two_dir.mkdir()
         ctx["two"] = dict(ctx, warcs=split_warc(warc, two_dir, 2), input_dir=two_dir, workers=2, cpus="0,1")
-    if a.marginal:
-        double_dir = work / "input-x2"
-        shutil.rmtree(double_dir, ignore_errors=True)
-        double_dir.mkdir()
-        (double_dir / warc.name).symlink_to(warc)
-        copy = second_copy(warc, double_dir / ("copy-" + warc.name))
-        ctx["double"] = dict(ctx, warcs=[warc, copy], input_dir=double_dir)
+    n_half = None
+    if a.marginal:  # the first half of the records (split_warc's first part), alone
+        halves = work / "input-halves"
+        shutil.rmtree(halves, ignore_errors=True)
+        halves.mkdir()
+        first = split_warc(warc, halves, 2)[0]
+        (work / "input-half").mkdir(exist_ok=True)
+        shutil.move(first, work / "input-half" / first.name)
+        first = work / "input-half" / first.name
+        ctx["half"] = dict(ctx, warcs=[first], input_dir=first.parent)
+        n_half = count_html_responses(first)
     n_docs = count_html_responses(warc)
     if a.workers == 1:
         os.sched_setaffinity(0, {1 - a.cpu})  # keep this harness and its poller off the measured CPU
@@ -501,7 +484,7 @@ def main():
             "python": platform.python_version(), "trafilatura": trafilatura.__version__, "work": str(work),
             "curate_setup_cold_cache_s": cold_setup,
         },
-        "summary": summarize(reps, n_docs, a.workers),
+        "summary": summarize(reps, n_docs, a.workers, n_half),
         "reps": reps,
     }
     rdir = Path(a.results)
