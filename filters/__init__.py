@@ -13,6 +13,12 @@ Submodules are not imported here, so importing one does not load the others' dep
 import os
 
 
+def cache_root() -> str:
+    """Per-node cache of built artefacts (URL block-list arrays, compiled patterns, downloaded models):
+    ``$CURATE_CACHE``, default ``~/.cache/curate``."""
+    return os.environ.get("CURATE_CACHE") or os.path.expanduser("~/.cache/curate")
+
+
 def optimised() -> bool:
     """False in the unoptimised configuration (``unoptimised: true``, the benchmark's baseline),
     which the shard stage passes to the filters through ``CURATE_UNOPTIMISED`` before their first

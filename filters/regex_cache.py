@@ -23,6 +23,8 @@ import sys
 import tempfile
 import threading
 
+from filters import cache_root
+
 log = logging.getLogger(__name__)
 
 MIN_PATTERN_CHARS = 1000  # shorter patterns compile in about a millisecond: not worth a file entry
@@ -42,8 +44,7 @@ stats = {"hits": 0, "misses": 0, "rejected": 0}
 
 
 def cache_dir() -> str:
-    root = os.environ.get("CURATE_CACHE") or os.path.expanduser("~/.cache/curate")
-    return os.path.join(root, "regex", _TAG)
+    return os.path.join(cache_root(), "regex", _TAG)
 
 
 def _entry_path(pattern, flags: int) -> str:

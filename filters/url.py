@@ -31,7 +31,7 @@ from datatrove.pipeline.filters.url_filter import ASSETS_PATH, get_list
 from filelock import FileLock
 from tldextract import TLDExtract
 
-from filters import optimised
+from filters import cache_root, optimised
 
 BLOCKLIST_TAR = os.path.join(ASSETS_PATH, "url_filterblacklistsv0_3_0.tar.gz")
 _lock = threading.Lock()
@@ -64,8 +64,7 @@ def _hash_member(tar: tarfile.TarFile, name: str) -> np.ndarray:
 
 
 def cache_dir() -> str:
-    base = os.environ.get("CURATE_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "curate")
-    return os.path.join(base, "url_filter")
+    return os.path.join(cache_root(), "url_filter")
 
 
 def blocklist_arrays() -> dict[str, np.ndarray]:

@@ -19,6 +19,8 @@ import threading
 from dataclasses import dataclass, field
 from importlib import resources
 
+from filters import cache_root
+
 from .labels import is_valid_lang_script, normalise_with_script
 from .scripts import dominant_script
 
@@ -48,8 +50,7 @@ EMPTY_RESULT = LidResult("und", "Zyyy", 0.0, {})
 
 def cache_dir() -> str:
     """Per-node directory for downloaded models."""
-    root = os.environ.get("CURATE_CACHE")
-    return os.path.join(root, "models") if root else os.path.expanduser("~/.cache/curate/models")
+    return os.path.join(cache_root(), "models")
 
 
 def _lock(path: str):
