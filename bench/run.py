@@ -166,6 +166,11 @@ def decisions(out: Path) -> dict[str, str]:
     return result
 
 
+def curate_cmd(ctx, out: Path, *extra: str) -> list[str]:
+    return [PY, str(CURATE_SCRIPT), "--input", str(ctx["input_dir"]), "--output", str(out),
+            "--num-cpus", str(ctx["workers"]), "--ray-address", "local", *extra]
+
+
 def run_curate(ctx, rep_dir: Path, plain: bool = False, name: str = "curate") -> dict:
     name = "curate-plain" if plain else name
     out = rep_dir / name
@@ -174,9 +179,7 @@ def run_curate(ctx, rep_dir: Path, plain: bool = False, name: str = "curate") ->
         cfg = rep_dir / "plain.yaml"
         cfg.write_text("unoptimised: true\n")
         extra = ["--config", str(cfg)]
-    m = measured([PY, str(CURATE_SCRIPT), "--input", str(ctx["input_dir"]), "--output", str(out),
-                  "--num-cpus", str(ctx["workers"]), "--ray-address", "local", *extra],
-                 ctx["cpus"], rep_dir / f"{name}.log", ctx["env"])
+    m = measured(curate_cmd(ctx, out, *extra), ctx["cpus"], rep_dir / f"{name}.log", ctx["env"])
     if (out / "data").exists():
         d = decisions(out)
         (rep_dir / f"{name}.decisions.json").write_text(json.dumps(d, sort_keys=True))
@@ -247,6 +250,11 @@ def _shares(stage_seconds: dict) -> dict:
     return {k: round(100 * v / tot, 1) for k, v in stage_seconds.items()} if tot else {}
 
 
+def records(name: str, n_docs: int, n_half: int | None) -> int | None:
+    """HTML records a configuration's runs read: the first half's for the --marginal ones."""
+    return n_half if name.endswith("-half") else n_docs
+
+
 def summarize(reps: list[dict], n_docs: int, workers: int, n_half: int | None = None) -> dict:
     out = {}
     for name in CONFIGS:
@@ -256,7 +264,7 @@ def summarize(reps: list[dict], n_docs: int, workers: int, n_half: int | None = 
             out[name] = {"skipped": f"FAILED rc={failed[0]['rc']}, see {failed[0].get('log')}" if failed
                          else next((r[name].get("skipped") for r in reps if name in r), "not run")}
             continue
-        n = n_half if name.endswith("-half") else n_docs
+        n = records(name, n_docs, n_half)
         for m in runs:
             m["docs_per_cpu_s"] = round(n / m["cpu_s"], 2) if m["cpu_s"] else None
             m["docs_per_wall_s"] = round(n / m["wall_s"], 2) if m["wall_s"] else None
@@ -430,14 +438,12 @@ def main():
         ctx["two"] = dict(ctx, warcs=split_warc(warc, two_dir, 2), input_dir=two_dir, workers=2, cpus="0,1")
     n_half = None
     if a.marginal:  # the first half of the records (split_warc's first part), alone
-        halves = work / "input-halves"
-        shutil.rmtree(halves, ignore_errors=True)
-        halves.mkdir()
-        first = split_warc(warc, halves, 2)[0]
-        (work / "input-half").mkdir(exist_ok=True)
-        shutil.move(first, work / "input-half" / first.name)
-        first = work / "input-half" / first.name
-        ctx["half"] = dict(ctx, warcs=[first], input_dir=first.parent)
+        half_dir = work / "input-half"
+        shutil.rmtree(half_dir, ignore_errors=True)
+        half_dir.mkdir()
+        first, second = split_warc(warc, half_dir, 2)
+        second.unlink()
+        ctx["half"] = dict(ctx, warcs=[first], input_dir=half_dir)
         n_half = count_html_responses(first)
     n_docs = count_html_responses(warc)
     if a.workers == 1:
@@ -452,8 +458,7 @@ def main():
     cold_setup = None
     if not a.no_warmup and any(n.startswith("curate") for n in only):  # a node that has run curate before
         print("warm-up: curate on the input (not counted)", file=sys.stderr)
-        subprocess.run([PY, str(CURATE_SCRIPT), "--input", str(ctx["input_dir"]), "--output", str(work / "warmup-curate"),
-                        "--num-cpus", "1", "--ray-address", "local"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(curate_cmd(ctx, work / "warmup-curate"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         warm = work / "warmup-curate" / "run.json"
         cold_setup = json.loads(warm.read_text())["timings"]["stage_cpu_s"].get("setup") if warm.exists() else None
 
@@ -467,7 +472,7 @@ def main():
             rep[name] = CONFIGS[name](ctx, rep_dir)
             m = rep[name]
             if "cpu_s" in m:
-                print(f"  rc={m['rc']} wall={m['wall_s']}s cpu={m['cpu_s']}s -> {n_docs / m['cpu_s']:.2f} docs/s/core "
+                print(f"  rc={m['rc']} wall={m['wall_s']}s cpu={m['cpu_s']}s -> {records(name, n_docs, n_half) / m['cpu_s']:.2f} docs/s/core "
                       f"(other busy on pinned CPUs {m['noise']['other_busy_s_on_pinned_cpus']}s)", file=sys.stderr, flush=True)
             else:
                 print(f"  {m}", file=sys.stderr, flush=True)
