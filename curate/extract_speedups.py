@@ -1,10 +1,11 @@
 """Same results, less CPU: two changes to how trafilatura 2.3.1 runs, nothing to what it decides.
 
-1. Pruning walks. trafilatura spends about half of its CPU in nine XPath expressions that prune
-boilerplate (``bench/extract_speedups.py``). Most of that is libxml2 calling back into Python's ``re``
-through EXSLT ``re:test`` for every candidate element. Here each expression becomes a walk over the
+1. Walks. trafilatura spends about half of its CPU in nine XPath expressions that prune
+boilerplate, and a tenth more in three that find the main content block (``BODY_XPATH``; see
+``bench/extract_speedups.py``). Most of that is libxml2 calling back into Python's ``re`` through
+EXSLT ``re:test`` for every candidate element. Here each expression becomes a walk over the
 candidate tags with the predicate in plain Python and the same patterns, read from trafilatura's own
-expression text.
+expression text; a walk for ``(...)[1]`` stops at its first match.
 
 Each replacement is bound to the exact text of the expression it was written for (a SHA-256 of
 ``XPath.path``); if trafilatura changes an expression, that one keeps its XPath and a warning says
@@ -18,8 +19,11 @@ form-only API (``.inputs``, ``.value``, ...) trafilatura never uses.
 
 XPath facts the predicates rely on:
 * ``re:test(@a, p)`` searches ``p`` in the attribute's value, or in ``''`` when it is missing;
+  ``re:test(@a, p, 'i')`` ignores case;
 * ``@a|@b`` as a string is the value of whichever of the two comes first in the element's source;
-* ``.//*`` is every descendant element of the context node, in document order.
+* ``.//*`` is every descendant element of the context node, in document order;
+* ``(.//*[p])[1]`` is the first of them that satisfies ``p``, but ``.//*[p][1]`` is, for every
+  element, the first of its children that does (``//`` is ``/descendant-or-self::node()/``).
 """
 from __future__ import annotations
 
@@ -55,9 +59,11 @@ class _Memo:
 
 
 def _patterns(path: str) -> list[_Memo]:
-    """The ``re:test`` patterns of an expression, in order of appearance (lxml compiles with UNICODE).
-    None may match '', so that a missing or empty attribute can skip the search."""
-    pats = [re.compile(p, re.UNICODE) for p in re.findall(r"re:test\([^,]+,\s*'([^']*)'\s*\)", path)]
+    """The ``re:test`` patterns of an expression, in order of appearance (lxml compiles with UNICODE,
+    and IGNORECASE for the flag 'i'). None may match '', so that a missing or empty attribute can
+    skip the search."""
+    found = re.findall(r"re:test\([^,]+,\s*'([^']*)'\s*(?:,\s*'([^']*)'\s*)?\)", path)
+    pats = [re.compile(p, re.UNICODE | (re.IGNORECASE if "i" in flags else 0)) for p, flags in found]
     if any(p.search("") for p in pats):
         raise ValueError("a pattern matches the empty string")
     return [_Memo(p) for p in pats]
@@ -72,14 +78,16 @@ def _first(el, a: str, va: str | None, b: str, vb: str | None) -> str | None:
 
 
 class _Walk:
-    """A callable with an XPath's interface (``expr(tree) -> list``) for ``.//*[tags][predicate]``.
+    """A callable with an XPath's interface (``expr(tree) -> list``) for ``.//*[tags][predicate]``:
+    every match (select="all"), the first one (``(...)[1]``, select="first") or each parent's first
+    matching child (``...[1]``, select="first_child").
 
     With tags, lxml's tag-filtered iteration is the fastest walk. Without (any element), libxml2 first
     selects natively the elements that carry one of the attributes the predicate reads: the predicate
     is false without them (checked here on a bare element), and most elements have none."""
 
-    def __init__(self, xpath: etree.XPath, tags, predicate, attrs=()):
-        self.xpath, self.path, self._tags, self._predicate = xpath, xpath.path, tags, predicate
+    def __init__(self, xpath: etree.XPath, tags, predicate, attrs=(), select="all"):
+        self.xpath, self.path, self._tags, self._predicate, self._select = xpath, xpath.path, tags, predicate, select
         self._candidates = None if tags else etree.XPath(f"descendant::*[{' or '.join(f'@{a}' for a in attrs)}]")
         if not tags and predicate(etree.Element("div")):
             raise ValueError(f"{xpath.path!r}: predicate holds without attributes")
@@ -89,6 +97,15 @@ class _Walk:
             return self.xpath(tree)
         pred = self._predicate
         found = tree.iterdescendants(*self._tags) if self._tags else self._candidates(tree)
+        if self._select == "first":
+            return next(([el] for el in found if pred(el)), [])
+        if self._select == "first_child":  # document order meets a parent's children in their order
+            out, parents = [], set()
+            for el in found:
+                if pred(el) and (parent := el.getparent()) not in parents:
+                    parents.add(parent)
+                    out.append(el)
+            return out
         return [el for el in found if pred(el)]
 
 
@@ -182,6 +199,47 @@ def _discard_image(path):
     return _BLOCKS, lambda el: "caption" in (el.get("id") or "") or "caption" in (el.get("class") or "")
 
 
+_CONTENT = ("article", "div", "main", "section")  # `self::article or self::div or self::main or self::section`
+
+
+def _body_0(path):
+    by_id, by_class = _patterns(path)
+
+    def pred(el):
+        get = el.get
+        ident, cls = get("id"), get("class")
+        return (cls == "post" or cls == "entry" or get("itemprop") == "articleBody" or ident == "articleContent"
+                or (ident and by_id.search(ident)) or (cls and by_class.search(cls)))
+    return _CONTENT, pred, (), "first_child"
+
+
+def _body_2(path):
+    by_id, fulltext, by_class = _patterns(path)
+
+    def pred(el):
+        get = el.get
+        ident, cls = get("id"), get("class")
+        return (get("role") == "article" or ident in ("article", "story")
+                or cls in ("postarea", "art-postcontent", "text", "cell", "story")
+                or (ident and by_id.search(ident)) or (cls and (fulltext.search(cls) or by_class.search(cls))))
+    return _CONTENT, pred, (), "first"
+
+
+def _body_3(path):
+    by_id, by_class = _patterns(path)
+
+    def pred(el):
+        get = el.get
+        ident, cls = get("id") or "", get("class") or ""
+        return (ident == "content" or cls == "content"
+                or (ident and by_id.search(ident)) or (cls and by_class.search(cls))
+                # contains(translate(@a, 'CM', 'cm'), 'main-content'), and 'CP' for 'page-content'
+                or "main-content" in ident.replace("C", "c").replace("M", "m")
+                or "main-content" in cls.replace("C", "c").replace("M", "m")
+                or "page-content" in cls.replace("C", "c").replace("P", "p"))
+    return _CONTENT, pred, (), "first"
+
+
 # (list name in trafilatura.xpaths, index, SHA-256 of the expression text it was written for, builder)
 _REPLACEMENTS = [
     ("OVERALL_DISCARD_XPATH", 0, "a837e58a1b1ea116ce1dada53d856dec093fe9f64b37dc503698e30f96a87dd3",
@@ -202,6 +260,9 @@ _REPLACEMENTS = [
      _teaser_discard),
     ("DISCARD_IMAGE_ELEMENTS", 0, "cb1ab981e44913f706048bad10e9f027314ffccb36c56ffc66c8ff5e1e340c58",
      _discard_image),
+    ("BODY_XPATH", 0, "caaa561ceca17064773e97bf7c610f55e6c6a64a2477328c060642912d489b3b", _body_0),
+    ("BODY_XPATH", 2, "6c9b5e1fdc092943ebdd87206a2e8a8b4c4666497fb00e6661d2a519d00f37f9", _body_2),
+    ("BODY_XPATH", 3, "10a7ceacc0ff8cdfd8c58a575b5197b5d07ba24000f072101735478c2c585978", _body_3),
 ]
 
 

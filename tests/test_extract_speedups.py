@@ -1,5 +1,5 @@
-"""The speed-ups change nothing trafilatura extracts: the pruning walks select exactly what its XPaths
-select, and the C-level element lookup gives the same texts."""
+"""The speed-ups change nothing trafilatura extracts: the walks select exactly what its XPaths select,
+and the C-level element lookup gives the same texts."""
 import collections
 import glob
 import itertools
@@ -18,6 +18,7 @@ from curate import extract_speedups
 from curate.warc import iter_records
 
 ROOT = Path(__file__).parents[1]
+N_WALKS = 12  # nine pruning expressions and three of BODY_XPATH
 
 
 def real_pages() -> list[str]:
@@ -54,8 +55,8 @@ def same(a, b) -> bool:
 
 
 def test_every_replacement_is_found_in_this_trafilatura():
-    # the walks were written for trafilatura 2.3.1's expressions; all nine must still match
-    assert len(extract_speedups.replacements()) == 9
+    # the walks were written for trafilatura 2.3.1's expressions; all twelve must still match
+    assert len(extract_speedups.replacements()) == N_WALKS
 
 
 def test_walks_select_the_same_elements_as_the_xpaths_during_real_extractions(stock):
@@ -82,7 +83,7 @@ def test_walks_select_the_same_elements_as_the_xpaths_during_real_extractions(st
     for page in pages:
         extract(page)
     assert differ == []
-    assert len(calls) == 9  # every replaced expression was exercised
+    assert len(calls) == N_WALKS  # every replaced expression was exercised
     # and the comparison had something to compare: the busiest ones select elements on many pages
     assert sum(matched.values()) > 500
 
@@ -90,7 +91,7 @@ def test_walks_select_the_same_elements_as_the_xpaths_during_real_extractions(st
 def test_extracted_text_is_unchanged_with_both_speedups(stock):
     pages = real_pages()
     before = [extract(p) for p in pages]
-    assert extract_speedups.enable() == 9
+    assert extract_speedups.enable() == N_WALKS
     after = [extract(p) for p in pages]
     assert after == before and sum(map(bool, before)) > 200
     # the pages exercise what the C-level lookup changes: form controls
@@ -99,13 +100,17 @@ def test_extracted_text_is_unchanged_with_both_speedups(stock):
 
 # Generated trees: tags and attribute values built from the expressions' own vocabulary, attributes
 # in any order (``@id|@class`` takes whichever comes first), nested at random.
-TAGS = ["div", "section", "aside", "span", "p", "list", "item", "ol", "ul", "details", "article", "h1", "a"]
-ATTRS = ["id", "class", "style", "role", "aria-hidden", "data-component", "data-lp-replacement-content"]
+TAGS = ["div", "section", "aside", "span", "p", "list", "item", "ol", "ul", "details", "article", "h1", "a", "main"]
+ATTRS = ["id", "class", "style", "role", "aria-hidden", "data-component", "data-lp-replacement-content", "itemprop"]
 WORDS = ["", " ", "comment", "Comment", "commentary", "comments-title", "post-comments", "comol", "disqus_thread",
          "nav", "Nav", "NAV", "navigation", "reply-", "x-reply-y", "hidden", "hide-", " hide", "display:none",
          "display: none", "border", "bottom", "link", "permalink", "ad-", " ad ", "teaser", "Teaser", "caption",
          "elementor-share-buttons", "mvp-post-add-box", "infinite-scroll", "share", "cookie", "true", "footer",
-         "widget", "MostPopularStories", "akismet", "main", "x"]
+         "widget", "MostPopularStories", "akismet", "main", "x",
+         # BODY_XPATH's: exact values, pattern pieces, anchors (^primary, ^article ), case, translate()
+         "post", "entry", "articleBody", "articleContent", "article", "story", "text", "cell", "content", "Content",
+         "article-content", "post-text", "story-body", "primary", "xprimary", "article ", "FullText", "fulltext",
+         "content-main", "content__body", "main-content", "Main-Content", "MAIN-CONTENT", "Page-Content", "page-"]
 value = st.lists(st.sampled_from(WORDS), max_size=3).map("".join)
 element = st.tuples(st.sampled_from(TAGS), st.lists(st.tuples(st.sampled_from(ATTRS), value), max_size=4,
                                                     unique_by=lambda a: a[0]))
@@ -141,12 +146,27 @@ def test_walks_equal_xpaths_for_every_order_of_two_attributes():
         assert same(xp(root), walk(root)), xp.path
 
 
+def test_first_match_and_first_matching_child_of_each_parent():
+    # BODY_XPATH[0] is `.//*[...][1]`: a parent's first matching child, for every parent; [2] and [3]
+    # are `(...)[1]`: the first match of all
+    root = lxml_html.fromstring(
+        '<html><body><div class="x"><section class="post">a<div class="entry">b</div></section>'
+        '<div class="post">c</div></div><article class="entry">d</article>'
+        '<main id="story">e</main><div class="text">f</div><div id="Main-Content">g</div></body></html>')
+    walks = {i: (xp, w) for exprs, i, xp, w in extract_speedups.replacements() if exprs is xpaths.BODY_XPATH}
+    assert sorted(walks) == [0, 2, 3]
+    for xp, walk in walks.values():
+        assert same(xp(root), walk(root)), xp.path
+    assert [e.text for e in walks[0][1](root)] == ["a", "b", "d"]
+    assert [e.text for e in walks[2][1](root)] == ["e"] and [e.text for e in walks[3][1](root)] == ["g"]
+
+
 def test_a_changed_expression_keeps_its_xpath_and_says_so(stock, caplog):
     changed = etree.XPath(".//*[self::div][contains(@class, 'something-else')]")
     xpaths.TEASER_DISCARD_XPATH[0] = changed
     with caplog.at_level(logging.WARNING):
         reps = extract_speedups.replacements()
-    assert len(reps) == 8 and all(xp is not changed for _, _, xp, _ in reps)
+    assert len(reps) == N_WALKS - 1 and all(xp is not changed for _, _, xp, _ in reps)
     assert "TEASER_DISCARD_XPATH[0]" in caplog.text
 
 
