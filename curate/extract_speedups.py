@@ -1,7 +1,7 @@
 """Same results, less CPU: two changes to how trafilatura 2.3.1 runs, nothing to what it decides.
 
 1. Walks. trafilatura spends about half of its CPU in nine XPath expressions that prune
-boilerplate, and a tenth more in three that find the main content block (``BODY_XPATH``; see
+boilerplate, and about 6 % more in three that find the main content block (``BODY_XPATH``; see
 ``bench/extract_speedups.py``). Most of that is libxml2 calling back into Python's ``re`` through
 EXSLT ``re:test`` for every candidate element. Here each expression becomes a walk over the
 candidate tags with the predicate in plain Python and the same patterns, read from trafilatura's own
