@@ -161,7 +161,7 @@ def run_all(shared: Path, work: Path, langs: list[str] | None) -> int:
 
 def summary_table(results) -> str:
     from filters.calibrate import compare_configs
-    from filters.config import CONFIG_DIR, load_language_config
+    from filters.config import load_language_config
 
     keys = ["line_punct_thr", "new_line_ratio", "min_avg_word_length", "max_avg_word_length",
             "max_non_alpha_words_ratio", "dup_line_frac", "top_n_grams[2]", "dup_n_grams[5]"]
