@@ -27,8 +27,11 @@ def _plt():
 
 
 def _png(fig) -> bytes:
+    # Figures are laid out by tight_layout, once. It leaves a placeholder layout engine behind, for
+    # which savefig would draw the figure once more before drawing it (as bbox_inches="tight" would).
+    fig.set_layout_engine(None)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)  # figures are laid out by tight_layout: bbox_inches="tight" would draw twice
+    fig.savefig(buf, format="png", dpi=110)
     _plt().close(fig)
     return buf.getvalue()
 

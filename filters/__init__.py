@@ -6,7 +6,10 @@
 * :mod:`filters.url`: FineWeb URL block lists (``check_url``), loaded once per process.
 * :mod:`filters.formatters`: FTFY -> PII -> ``|``-line fix (``finalize_text``).
 * :mod:`filters.repetition`: datatrove's Gopher repetition statistics, same results, less CPU.
+* :mod:`filters.gopher_quality`: datatrove's GopherQuality filter, same verdicts, less CPU.
 * :mod:`filters.regex_cache`: compiled forms of spaCy's long tokenizer patterns, reused across processes.
+* :mod:`filters.jieba_dict`: jieba's prefix dictionary from a compact per-node cache.
+* :mod:`filters.dependency_check`: datatrove's dependency check, same answers, less CPU.
 
 Submodules are not imported here, so importing one does not load the others' dependencies.
 """

@@ -84,10 +84,13 @@ class QualityFilter:
     """FineWeb2 stage-E filters for one language (settings: fineweb2-pipeline.py / paper A.7.2)."""
 
     def __init__(self, lang_script: str):
+        gopher_quality = GopherQualityFilter
         if optimised():
             from filters import repetition
+            from filters.gopher_quality import FastGopherQualityFilter
 
             repetition.install()  # datatrove's Gopher repetition statistics, same results, less CPU
+            gopher_quality = FastGopherQualityFilter  # same verdicts, statistics per distinct word
         self.config: LanguageConfig = load_language_config(lang_script)
         self.tokenizer, self.tokenizer_info = word_tokenizer(lang_script)
         c, tok = self.config, self.tokenizer
@@ -116,7 +119,7 @@ class QualityFilter:
             ),
             (
                 "gopher_quality",
-                GopherQualityFilter(
+                gopher_quality(
                     min_doc_words=50,
                     max_doc_words=100000,
                     min_avg_word_length=c.min_avg_word_length,

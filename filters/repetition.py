@@ -1,6 +1,6 @@
 """Gopher repetition statistics, computed exactly as datatrove 0.10.1 does, with less CPU.
 
-datatrove's `GopherRepetitionFilter.filter` calls two module-level helpers; these are drop-in
+datatrove's `GopherRepetitionFilter.filter` calls three module-level helpers; these are drop-in
 equivalents (same results on every input, tested against the originals on real and fuzzed text):
 
 * `find_all_duplicate(words, n)`: greedy scan over n-grams *concatenated without a separator*
@@ -9,6 +9,12 @@ equivalents (same results on every input, tested against the originals on real a
   distinct returns 0 without the scan.
 * `find_top_duplicate(ngrams)`: length x count of the most common n-gram (first one on ties): a
   C-level `Counter(...)` instead of a Python increment per n-gram.
+* `get_n_grams(words, n)`: the n-grams joined by spaces, as slices of the whole text joined by
+  spaces instead of a join of n words each.
+
+The filter asks for 2-, 3- and 4-grams and for 5- to 10-grams of the same word list one after the
+other, so each joined form and its word offsets are kept for the last list seen (by identity; the
+list is datatrove's cached tokenization, which nobody modifies).
 
 `install()` points datatrove's filter at them; the unoptimised configuration leaves datatrove as is.
 """
@@ -18,12 +24,34 @@ from collections import Counter
 from itertools import accumulate
 
 
+_last_joined: tuple = (None, "", [0])  # (words, "".join(words), offset of each word and of the end)
+_last_spaced: tuple = (None, "", [0])  # the same for " ".join(words); offsets count each word's space
+
+
+def _joined(words: list[str]) -> tuple[str, list[int]]:
+    global _last_joined
+    if _last_joined[0] is not words:
+        _last_joined = (words, "".join(words), [0, *accumulate(map(len, words))])
+    return _last_joined[1], _last_joined[2]
+
+
+def _spaced(words: list[str]) -> tuple[str, list[int]]:
+    global _last_spaced
+    if _last_spaced[0] is not words:
+        _last_spaced = (words, " ".join(words), [0, *accumulate(len(w) + 1 for w in words)])
+    return _last_spaced[1], _last_spaced[2]
+
+
+def get_n_grams(words: list[str], n: int) -> list[str]:
+    full, off = _spaced(words)
+    return [full[a:b - 1] for a, b in zip(off, off[n:])]  # b - 1: without the space after the last word
+
+
 def find_all_duplicate(words: list[str], n: int) -> int:
     m = len(words) - n + 1
     if m <= 0:
         return 0
-    full = "".join(words)
-    off = [0, *accumulate(map(len, words))]
+    full, off = _joined(words)
     grams = [full[a:b] for a, b in zip(off, off[n:])]
     if len(set(grams)) == m:
         return 0
@@ -50,3 +78,4 @@ def install() -> None:
 
     grf.find_all_duplicate = find_all_duplicate
     grf.find_top_duplicate = find_top_duplicate
+    grf.get_n_grams = get_n_grams

@@ -37,7 +37,7 @@ from datatrove.utils.word_tokenizers import (
     load_word_tokenizer,
 )
 
-from filters import optimised, regex_cache
+from filters import dependency_check, optimised, regex_cache
 from filters.config import validate_lang_script
 
 _PROBE = "Probe text 123, ok. 测试。"
@@ -97,6 +97,10 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
             from datatrove.utils.japanese_tokenizer import JapaneseTokenizer  # noqa: F401  (registers it)
             from spacy.vocab import Vocab
 
+            if self.language == "zh":
+                from filters import jieba_dict
+
+                jieba_dict.preload()  # jieba's dictionary from the per-node cache, before spaCy's first cut
             # datatrove's spacy.blank(language, config) + sentencizer, on a vocabulary without lexical attributes
             self._tokenizer = spacy.blank(self.language, config=self.config or {}, vocab=Vocab(lex_attr_getters={}))
             self._tokenizer.add_pipe("sentencizer")
@@ -196,6 +200,8 @@ def _substitute(lang_script: str) -> WordTokenizer:
 def word_tokenizer(lang_script: str) -> tuple[WordTokenizer, TokenizerInfo]:
     """(tokenizer, info) for ``lang_script``; one instance per process and language."""
     validate_lang_script(lang_script)
+    if optimised():
+        dependency_check.install()  # datatrove checks dependencies in every tokenizer and filter it builds
     with regex_cache.reuse(enabled=optimised()):  # spaCy's start-up is mostly compiling long patterns
         return _load(lang_script)
 
