@@ -13,6 +13,8 @@ each under bench/measure.py (whole process tree CPU, peak RSS/PSS), pinned with 
 (`-c 0,1` with --workers 2; the poller is pinned to CPU 1 in 1-worker mode).
 --scaling adds, in every rep, curate@2 and datatrove@2: the same input split in two files, two
 workers on `taskset -c 0,1`; the 2-worker scaling is wall(1 worker) / wall(2 workers) within a rep.
+--marginal adds each system on the first half of the records alone (and, with --scaling, its 2-worker
+runs too): the second half's cost, whole minus first half, is what further documents cost.
 
 "docs/s/core" = HTML response records in the input / CPU seconds of the whole process tree.
 Ratios are taken within a rep (back-to-back runs), then the median over reps.
@@ -222,7 +224,10 @@ CONFIGS = {"traf": run_traf, "datatrove": run_datatrove, "curate": run_curate,
            # --marginal: one worker on the first half of the input's records only (ctx["half"])
            "traf-half": lambda ctx, rep_dir: run_traf(ctx["half"], rep_dir, name="traf-half"),
            "datatrove-half": lambda ctx, rep_dir: run_datatrove(ctx["half"], rep_dir, name="datatrove-half"),
-           "curate-half": lambda ctx, rep_dir: run_curate(ctx["half"], rep_dir, name="curate-half")}
+           "curate-half": lambda ctx, rep_dir: run_curate(ctx["half"], rep_dir, name="curate-half"),
+           # --scaling with --marginal: two workers on the first half, split in two (ctx["two-half"])
+           "curate@2-half": lambda ctx, rep_dir: run_curate(ctx["two-half"], rep_dir, name="curate@2-half"),
+           "datatrove@2-half": lambda ctx, rep_dir: run_datatrove(ctx["two-half"], rep_dir, name="datatrove@2-half")}
 
 
 def decision_check(reps: list[dict]) -> dict:
@@ -304,6 +309,15 @@ def summarize(reps: list[dict], n_docs: int, workers: int, n_half: int | None = 
         if per:
             scaling[name] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
     out["scaling_2_workers_wall"] = scaling
+    scaling = {}  # the same for the second half of the records alone: wall differences with the first half's runs
+    for name in ("curate", "datatrove"):
+        runs = (name, f"{name}-half", f"{name}@2", f"{name}@2-half")
+        per = [(r[name]["wall_s"] - r[f"{name}-half"]["wall_s"]) / (r[f"{name}@2"]["wall_s"] - r[f"{name}@2-half"]["wall_s"])
+               for r in reps if all(r.get(k, {}).get("rc") == 0 for k in runs)
+               and r[f"{name}@2"]["wall_s"] > r[f"{name}@2-half"]["wall_s"]]
+        if per:
+            scaling[name] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
+    out["marginal_scaling_2_workers_wall"] = scaling
     marginal = {}  # docs/s/core of the second half alone: what further documents cost once fixed costs are paid
     for name in ("traf", "datatrove", "curate"):
         per = [(n_docs - n_half) / (r[name]["cpu_s"] - r[f"{name}-half"]["cpu_s"]) for r in reps
@@ -353,6 +367,9 @@ def markdown(res: dict) -> str:
         lines.append(f"- {k}: **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
     for k, v in s.get("scaling_2_workers_wall", {}).items():
         lines.append(f"- 2-worker scaling of {k}, wall(1 worker) / wall(2 workers): **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
+    for k, v in s.get("marginal_scaling_2_workers_wall", {}).items():
+        lines.append(f"- 2-worker scaling of {k} for the second half of the records (wall of the whole input minus wall of its "
+                     f"first half, 1 worker / 2 workers): **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
     mg = s.get("marginal_docs_per_cpu_s") or {}
     if mg:
         lines += ["", "Per-document rate once fixed costs are paid (--marginal): the second half of the records, from "
@@ -414,7 +431,7 @@ def main():
     if a.marginal:
         if a.workers != 1:
             ap.error("--marginal runs one worker: leave --workers at 1")
-        only += [f"{x}-half" for x in ("traf", "datatrove", "curate") if x in only]
+        only += [f"{x}-half" for x in ("traf", "datatrove", "curate", "curate@2", "datatrove@2") if x in only]
     warc = Path(a.input).resolve()
     work = Path(a.work or tempfile.mkdtemp(prefix="curate-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -444,6 +461,11 @@ def main():
         first, second = split_warc(warc, half_dir, 2)
         second.unlink()
         ctx["half"] = dict(ctx, warcs=[first], input_dir=half_dir)
+        if a.scaling:
+            two_half_dir = work / "input-2-half"
+            shutil.rmtree(two_half_dir, ignore_errors=True)
+            two_half_dir.mkdir()
+            ctx["two-half"] = dict(ctx["two"], warcs=split_warc(first, two_half_dir, 2), input_dir=two_half_dir)
         n_half = count_html_responses(first)
     n_docs = count_html_responses(warc)
     if a.workers == 1:
