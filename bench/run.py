@@ -302,22 +302,19 @@ def summarize(reps: list[dict], n_docs: int, workers: int, n_half: int | None = 
         if per:  # docs/s/core ratio num/den = cpu_den / cpu_num on the same docs
             ratios[f"{num}/{den}"] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
     out["ratios_docs_per_cpu_s"] = ratios
-    scaling = {}
-    for name in ("curate", "datatrove"):
-        per = [r[name]["wall_s"] / r[f"{name}@2"]["wall_s"] for r in reps
-               if r.get(name, {}).get("rc") == 0 and r.get(f"{name}@2", {}).get("rc") == 0 and r[f"{name}@2"]["wall_s"]]
-        if per:
-            scaling[name] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
-    out["scaling_2_workers_wall"] = scaling
-    scaling = {}  # the same for the second half of the records alone: wall differences with the first half's runs
-    for name in ("curate", "datatrove"):
-        runs = (name, f"{name}-half", f"{name}@2", f"{name}@2-half")
-        per = [(r[name]["wall_s"] - r[f"{name}-half"]["wall_s"]) / (r[f"{name}@2"]["wall_s"] - r[f"{name}@2-half"]["wall_s"])
-               for r in reps if all(r.get(k, {}).get("rc") == 0 for k in runs)
-               and r[f"{name}@2"]["wall_s"] > r[f"{name}@2-half"]["wall_s"]]
-        if per:
-            scaling[name] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
-    out["marginal_scaling_2_workers_wall"] = scaling
+    def scaling(runs, wall) -> dict:  # wall of 1 worker / wall of 2 workers, where every run of the rep succeeded
+        out_ = {}
+        for name in ("curate", "datatrove"):
+            per = [wall(r, name) / wall(r, f"{name}@2") for r in reps
+                   if all(r.get(k.format(name), {}).get("rc") == 0 for k in runs) and wall(r, f"{name}@2") > 0]
+            if per:
+                out_[name] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
+        return out_
+
+    out["scaling_2_workers_wall"] = scaling(("{}", "{}@2"), lambda r, k: r[k]["wall_s"])
+    # the same for the second half of the records alone: wall differences with the first half's runs
+    out["marginal_scaling_2_workers_wall"] = scaling(("{}", "{}-half", "{}@2", "{}@2-half"),
+                                                     lambda r, k: r[k]["wall_s"] - r[f"{k}-half"]["wall_s"])
     marginal = {}  # docs/s/core of the second half alone: what further documents cost once fixed costs are paid
     for name in ("traf", "datatrove", "curate"):
         per = [(n_docs - n_half) / (r[name]["cpu_s"] - r[f"{name}-half"]["cpu_s"]) for r in reps

@@ -24,26 +24,18 @@ from collections import Counter
 from itertools import accumulate
 
 
-_last_joined: tuple = (None, "", [0])  # (words, "".join(words), offset of each word and of the end)
-_last_spaced: tuple = (None, "", [0])  # the same for " ".join(words); offsets count each word's space
+_last: dict[str, tuple] = {}  # separator -> (words, sep.join(words), offset of each word and of the end)
 
 
-def _joined(words: list[str]) -> tuple[str, list[int]]:
-    global _last_joined
-    if _last_joined[0] is not words:
-        _last_joined = (words, "".join(words), [0, *accumulate(map(len, words))])
-    return _last_joined[1], _last_joined[2]
-
-
-def _spaced(words: list[str]) -> tuple[str, list[int]]:
-    global _last_spaced
-    if _last_spaced[0] is not words:
-        _last_spaced = (words, " ".join(words), [0, *accumulate(len(w) + 1 for w in words)])
-    return _last_spaced[1], _last_spaced[2]
+def _joined(words: list[str], sep: str) -> tuple[str, list[int]]:
+    cached = _last.get(sep)
+    if cached is None or cached[0] is not words:
+        cached = _last[sep] = (words, sep.join(words), [0, *accumulate(len(w) + len(sep) for w in words)])
+    return cached[1], cached[2]
 
 
 def get_n_grams(words: list[str], n: int) -> list[str]:
-    full, off = _spaced(words)
+    full, off = _joined(words, " ")
     return [full[a:b - 1] for a, b in zip(off, off[n:])]  # b - 1: without the space after the last word
 
 
@@ -51,7 +43,7 @@ def find_all_duplicate(words: list[str], n: int) -> int:
     m = len(words) - n + 1
     if m <= 0:
         return 0
-    full, off = _joined(words)
+    full, off = _joined(words, "")
     grams = [full[a:b] for a, b in zip(off, off[n:])]
     if len(set(grams)) == m:
         return 0

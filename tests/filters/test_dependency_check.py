@@ -1,5 +1,6 @@
 """filters.dependency_check answers as datatrove's own check does, and fails the same way."""
 import importlib.metadata
+import json
 import os
 import subprocess
 import sys
@@ -22,7 +23,7 @@ def _answers(names: list[str], fast: bool, path: str = "") -> dict:
     """)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [path, os.environ.get("PYTHONPATH")]))}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)
-    return __import__("json").loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def test_same_answers_as_datatrove(tmp_path):
