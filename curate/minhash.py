@@ -34,7 +34,9 @@ def _patterns() -> tuple[re.Pattern, regex.Pattern]:
     own Unicode version differs (110 more Mn code points, one fewer), so the set is corrected and
     checked against unicodedata once per process."""
     punctuation = re.compile(f"[{''.join(re.escape(chr(cp)) for cp in PUNCTUATION_TRANS)}]")
-    everything = "".join(chr(cp) for cp in range(sys.maxunicode + 1) if not 0xD800 <= cp <= 0xDFFF)
+    # every code point but the surrogates, decoded from UTF-32 at once (a chr() per code point: 0.2 s)
+    cps = np.arange(sys.maxunicode + 1, dtype="<u4")
+    everything = cps[(cps < 0xD800) | (cps > 0xDFFF)].tobytes().decode("utf-32-le")
     wanted = {c for c in everything if unicodedata.category(c) == "Mn"}
     has = set(regex.findall(r"\p{Mn}", everything))
     esc = lambda chars: "".join(regex.escape(c) for c in sorted(chars))  # noqa: E731

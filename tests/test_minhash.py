@@ -57,6 +57,16 @@ def test_simplify_equals_datatrove_on_fuzzed_text(text):
     assert simplify(text) == simplify_text(text)
 
 
+def test_every_combining_mark_is_stripped_as_datatrove_does():
+    import sys
+    import unicodedata
+
+    marks = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Mn"]
+    assert max(marks) > "\U00010000"  # astral ones too
+    text = " ".join("a" + m + "b" for m in marks)
+    assert simplify(text) == simplify_text(text)
+
+
 def test_whitespace_of_str_split_is_that_of_the_regex():
     """`simplify` replaces datatrove's `\\s+` substitution by str.split(): the same characters."""
     import re
