@@ -43,6 +43,7 @@ def stock():
     for exprs, items in saved:
         exprs[:] = items
     extract_speedups.set_element_lookup(was_on)
+    extract_speedups.set_control_char_check(was_on)
 
 
 def extract(page: str):
@@ -96,6 +97,38 @@ def test_extracted_text_is_unchanged_with_both_speedups(stock):
     assert after == before and sum(map(bool, before)) > 200
     # the pages exercise what the C-level lookup changes: form controls
     assert sum("<input" in p or "<select" in p or "<textarea" in p for p in pages) > 50
+
+
+# Control characters: every code point the class holds, its neighbours, surrogates (lone, and the
+# astral characters' pairs in UTF-16), and the ones trafilatura keeps (tab, line feed, return)
+SPECIAL = [*map(chr, [*range(0x00, 0x22), 0x7F, 0x80, 0x9F, 0xD7FF, 0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0xE000, 0xFFFD,
+                      0xFFFE, 0xFFFF, 0x10000, 0x1FFFE, 0x1FFFF, 0x10FFFF]), "a", "é", "ж", "中", "😀", "<p>"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(SPECIAL), max_size=8).map("".join))
+def test_control_chars_are_found_as_the_regex_finds_them(text):
+    assert extract_speedups.has_invalid_xml_char(text) == bool(trafilatura.utils.INVALID_XML_CHARS.search(text))
+
+
+def test_pages_are_repaired_as_trafilatura_repairs_them(stock):
+    pages = real_pages()
+    dirty = [p[:500] + "\x0c\x00" + p[500:1000] + "\ufffe" + p[1000:] for p in pages[:20]] + ["\x1f" + pages[0]]
+    before = [trafilatura.utils.repair_faulty_html(p, p[:50].lower()) for p in pages + dirty]
+    extract_speedups.set_control_char_check(True)
+    assert [trafilatura.utils.repair_faulty_html(p, p[:50].lower()) for p in pages + dirty] == before
+    assert all(a != b for a, b in zip(dirty, before[len(pages):]))  # the dirty pages really were repaired
+    assert not any(extract_speedups.has_invalid_xml_char(p) for p in before)
+
+
+def test_a_changed_control_char_class_keeps_its_substitution(stock, monkeypatch, caplog):
+    import re
+
+    monkeypatch.setattr(trafilatura.utils, "INVALID_XML_CHARS", re.compile(r"[\x00-\x08\x7f]"))
+    with caplog.at_level(logging.WARNING):
+        extract_speedups.set_control_char_check(True)
+    assert trafilatura.utils.INVALID_XML_CHARS.pattern == r"[\x00-\x08\x7f]" and "INVALID_XML_CHARS" in caplog.text
+    assert trafilatura.utils.repair_faulty_html("a\x7fb", "") == "ab"
 
 
 # Generated trees: tags and attribute values built from the expressions' own vocabulary, attributes
