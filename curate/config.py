@@ -72,6 +72,10 @@ class PipelineConfig:
     # --- execution ---
     num_cpus: int | None = None              # local Ray instance size (None: all cores)
     ray_address: str | None = None
+    # the embedded instance (no cluster to join) also starts Ray's autoscaler monitor, which has
+    # nothing to scale, and its log monitor, which forwards worker output to the console (our tasks
+    # report through their results; without it, worker output stays in Ray's session logs)
+    embedded_ray_monitors: bool = False
     shard_retries: int = 2                   # application errors retried before a shard is quarantined
     progress_interval_s: float = 5.0
     # benchmark switch: datatrove's plain spaCy tokenization and Python-set URL lists instead of our
@@ -92,7 +96,8 @@ class PipelineConfig:
     def config_hash(self) -> str:
         """Hash of the parameters that decide which documents are kept (not paths or resources)."""
         d = self.to_dict()
-        for k in ("output", "num_cpus", "ray_address", "progress_interval_s", "limit_shards", "unoptimised", "dedup_spill"):
+        for k in ("output", "num_cpus", "ray_address", "progress_interval_s", "limit_shards", "unoptimised", "dedup_spill",
+                  "embedded_ray_monitors"):
             d.pop(k)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 
