@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import csv
 import os
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain
 
 from datatrove.utils._import_utils import ASSETS_PATH
 from datatrove.utils.word_tokenizers import (
@@ -107,19 +109,19 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
         return super().tokenizer
 
     def _tokenize_new(self, new: list[str]) -> None:
+        """Cache the stripped, non-empty tokens of each new substring, from one spaCy call over them all."""
+        from spacy.attrs import IDX, LENGTH
+
         nlp = self.tokenizer
-        ends, pos = [], -1
-        for s in new:
-            pos += len(s) + 1
-            ends.append(pos)  # offset just past s in " ".join(new)
+        joined = " ".join(new)
         with nlp.memory_zone():  # spaCy frees the new lexemes again: a long-running worker's vocab stays flat
-            tokens = [(t.idx, t.text) for t in nlp.tokenizer(" ".join(new))]
+            # offsets and lengths as one array, not a Token object per token; a token's text is its span
+            starts, lengths = nlp.tokenizer(joined).to_array([IDX, LENGTH]).T.tolist()
+        tokens = [joined[a:a + n].strip() for a, n in zip(starts, lengths)]  # datatrove's strip_strings ...
         i = 0
-        for s, end in zip(new, ends):
-            j = i
-            while j < len(tokens) and tokens[j][0] < end:
-                j += 1
-            self._cache[s] = tuple(text for _, text in tokens[i:j])
+        for s, end in zip(new, accumulate(len(s) + 1 for s in new)):  # end: just past s and its space
+            j = bisect_left(starts, end - 1, i)
+            self._cache[s] = tuple(filter(None, tokens[i:j]))  # ... and its dropping of empty tokens
             i = j
 
     def word_tokenize(self, text: str) -> list[str]:
@@ -137,8 +139,7 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
         new = [s for s in dict.fromkeys(substrings) if s not in self._cache]
         if new:
             self._tokenize_new(new)
-        cache = self._cache
-        return [t.strip() for s in substrings for t in cache[s] if t.strip()]  # datatrove's strip_strings
+        return list(chain.from_iterable(map(self._cache.__getitem__, substrings)))
 
 
 class FastIndicNLPTokenizer(IndicNLPTokenizer):
