@@ -72,9 +72,9 @@ class PipelineConfig:
     # --- execution ---
     num_cpus: int | None = None              # local Ray instance size (None: all cores)
     ray_address: str | None = None
-    # the embedded instance (no cluster to join) also starts Ray's autoscaler monitor, which has
-    # nothing to scale, and its log monitor, which forwards worker output to the console (our tasks
-    # report through their results; without it, worker output stays in Ray's session logs)
+    # true: the embedded instance (no cluster to join) starts Ray's autoscaler monitor, which has
+    # nothing to scale there, and its log monitor, which forwards worker output to the console. Off by
+    # default: our tasks report through their results; worker output stays in Ray's session logs
     embedded_ray_monitors: bool = False
     shard_retries: int = 2                   # application errors retried before a shard is quarantined
     progress_interval_s: float = 5.0
