@@ -110,10 +110,6 @@ def install() -> None:
     matches = windowed_search(ftfy.badness.BADNESS_RE)
     if matches is None:
         return
-
-    def is_bad(text: str) -> bool:
-        return matches(text)
-
-    is_bad.windowed = True
-    is_bad.__doc__ = ftfy.badness.is_bad.__doc__
-    ftfy.is_bad = ftfy.fixes.is_bad = is_bad
+    matches.windowed = True
+    matches.__doc__ = ftfy.badness.is_bad.__doc__
+    ftfy.is_bad = ftfy.fixes.is_bad = matches
