@@ -39,7 +39,7 @@ from datatrove.utils.word_tokenizers import (
     load_word_tokenizer,
 )
 
-from filters import dependency_check, optimised, regex_cache
+from filters import dependency_check, optimised, regex_cache, spacy_prefix
 from filters.config import validate_lang_script
 
 _PROBE = "Probe text 123, ok. 测试。"
@@ -103,8 +103,10 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
                 from filters import jieba_dict
 
                 jieba_dict.preload()  # jieba's dictionary from the per-node cache, before spaCy's first cut
-            # datatrove's spacy.blank(language, config) + sentencizer, on a vocabulary without lexical attributes
-            self._tokenizer = spacy.blank(self.language, config=self.config or {}, vocab=Vocab(lex_attr_getters={}))
+            # datatrove's spacy.blank(language, config) + sentencizer, on a vocabulary without lexical attributes,
+            # with a prefix search that finds the same matches faster (Indonesian, Malay)
+            with spacy_prefix.installed():
+                self._tokenizer = spacy.blank(self.language, config=self.config or {}, vocab=Vocab(lex_attr_getters={}))
             self._tokenizer.add_pipe("sentencizer")
         return super().tokenizer
 
