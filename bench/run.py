@@ -192,6 +192,7 @@ def run_curate(ctx, rep_dir: Path, plain: bool = False, name: str = "curate") ->
         s, timings = json.loads(sf.read_text()), json.loads(rf.read_text())["timings"]
         m["stage_seconds"] = {**timings.get("stage_cpu_s", {}), "finalize": timings.get("finalize_cpu_s", 0.0),
                               "dedup (wall)": timings.get("dedup_s", 0.0)}
+        m["phase_wall_s"] = {k: round(timings[k], 3) for k in PHASES if k in timings}
         m["docs"] = _curate_docs(s)
         m["extract_s"] = sum(v for k, v in m["stage_seconds"].items()
                              if "extract" in k.lower() or "trafilatura" in k.lower()) or None
@@ -260,6 +261,28 @@ def records(name: str, n_docs: int, n_half: int | None) -> int | None:
     return n_half if name.endswith("-half") else n_docs
 
 
+# curate's wall time by phase (run.json): Ray's start, the shard stage, dedup, finalize, the card
+PHASES = ("start_s", "shard_stage_s", "dedup_s", "finalize_s", "card_s", "total_s")
+
+
+def phase_walls(reps: list[dict]) -> dict:
+    """Median wall s of each phase of curate and curate@2, and per rep the 1-worker / 2-worker ratio of
+    the shard stage (the part two workers share) and of what lies outside it (the measured wall minus
+    the shard stage: process start and exit included)."""
+    def walls(m: dict) -> dict:
+        return dict(m["phase_wall_s"], outside_shard_stage_s=m["wall_s"] - m["phase_wall_s"]["shard_stage_s"])
+
+    both = [(walls(r["curate"]), walls(r["curate@2"])) for r in reps
+            if all(r.get(k, {}).get("rc") == 0 and r[k].get("phase_wall_s", {}).get("shard_stage_s") for k in ("curate", "curate@2"))]
+    if not both:
+        return {}
+    out = {k: {p: _med([w[i].get(p) for w in both]) for p in both[0][i]} for i, k in enumerate(("curate", "curate@2"))}
+    for p in ("shard_stage_s", "outside_shard_stage_s"):
+        per = [one[p] / two[p] for one, two in both]
+        out[f"scaling_{p}"] = {"median": _med(per), "per_rep": [round(x, 3) for x in per]}
+    return out
+
+
 def summarize(reps: list[dict], n_docs: int, workers: int, n_half: int | None = None) -> dict:
     out = {}
     for name in CONFIGS:
@@ -312,6 +335,7 @@ def summarize(reps: list[dict], n_docs: int, workers: int, n_half: int | None = 
         return out_
 
     out["scaling_2_workers_wall"] = scaling(("{}", "{}@2"), lambda r, k: r[k]["wall_s"])
+    out["curate_phase_wall_s"] = phase_walls(reps)
     # the same for the second half of the records alone: wall differences with the first half's runs
     out["marginal_scaling_2_workers_wall"] = scaling(("{}", "{}-half", "{}@2", "{}@2-half"),
                                                      lambda r, k: r[k]["wall_s"] - r[f"{k}-half"]["wall_s"])
@@ -367,6 +391,19 @@ def markdown(res: dict) -> str:
     for k, v in s.get("marginal_scaling_2_workers_wall", {}).items():
         lines.append(f"- 2-worker scaling of {k} for the second half of the records (wall of the whole input minus wall of its "
                      f"first half, 1 worker / 2 workers): **{v['median']}** ({', '.join(map(str, v['per_rep']))})")
+    ph = s.get("curate_phase_wall_s") or {}
+    if ph:
+        one, two = ph["curate"], ph["curate@2"]
+        lines += ["", "curate's wall time by phase (median s; run.json timings; 'outside' = the measured wall minus the "
+                  "shard stage, so process start and exit too):", "",
+                  "| phase | 1 worker | 2 workers | 1 / 2 |", "|---|---|---|---|"]
+        for p in one:
+            ratio = round(one[p] / two[p], 2) if two.get(p) else ""
+            lines.append(f"| {p[:-2].replace('_', ' ')} | {round(one[p], 2)} | {round(two.get(p, 0.0), 2)} | {ratio} |")
+        for p in ("shard_stage_s", "outside_shard_stage_s"):
+            v = ph[f"scaling_{p}"]
+            lines.append(f"- 2-worker scaling of curate's {p[:-2].replace('_', ' ')}: **{v['median']}** "
+                         f"({', '.join(map(str, v['per_rep']))})")
     mg = s.get("marginal_docs_per_cpu_s") or {}
     if mg:
         lines += ["", "Per-document rate once fixed costs are paid (--marginal): the second half of the records, from "

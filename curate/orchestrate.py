@@ -149,9 +149,9 @@ class Run:
             else:
                 pending[uri] = None
         log(f"{len(shards)} shards: {len(markers)} already committed, {len(pending)} to process")
+        start, last = time.time(), 0.0
         task = _shard_task.options(max_retries=cfg.shard_retries, retry_exceptions=True)
         refs = {task.remote(uri, cfg): uri for uri in pending}
-        start, last = time.time(), 0.0
         done_now = Counters()
         while refs:
             ready, _ = ray.wait(list(refs), num_returns=len(refs), timeout=cfg.progress_interval_s)
@@ -172,6 +172,7 @@ class Run:
             if time.time() - last >= cfg.progress_interval_s or not refs:
                 last = time.time()
                 self._progress(len(shards) - len(refs), len(shards), done_now, time.time() - start)
+        self.timings["shard_stage_s"] = time.time() - start  # from submission to the last shard's result
         return [markers[u] for u in shards if u in markers]
 
     def _progress(self, done: int, total: int, c: Counters, elapsed: float) -> None:
@@ -307,8 +308,8 @@ def run_pipeline(cfg: PipelineConfig) -> int:
     res = ray.cluster_resources()
     log(f"Ray: {int(res.get('CPU', 0))} CPUs on {len([n for n in ray.nodes() if n['Alive']])} node(s); output {cfg.output}")
     run = Run(cfg)
+    run.timings["start_s"] = time.time() - t0  # listing the shards and starting (or joining) Ray
     markers = run.run_shards(shards)
-    run.timings["shards_s"] = time.time() - t0
 
     t1 = time.time()
     parts_by_lang: dict[str, list[dict]] = {}
@@ -333,7 +334,6 @@ def run_pipeline(cfg: PipelineConfig) -> int:
     for m in finals:
         counters.merge(Counters.from_rows(m["counters"]))
     run.timings["finalize_s"] = time.time() - t2
-    run.timings["total_s"] = time.time() - t0
     run.timings["shard_cpu_s"] = sum(m.get("cpu_seconds", 0) for m in markers)
     run.timings["finalize_cpu_s"] = sum(m.get("cpu_seconds", 0) for m in finals)
     stage_cpu: dict[str, float] = {}
@@ -344,7 +344,7 @@ def run_pipeline(cfg: PipelineConfig) -> int:
 
     failed = [json.loads(storage.read_text(u)) for u in storage.list_files(storage.join(run.work, "failed"), ".json")]
     failed = [f for f in failed if f["shard"] in set(shards)]
-    card = write_outputs(cfg, shards, markers, counters, dedup_results, finals, failed, run.timings)
+    card = write_outputs(cfg, shards, markers, counters, dedup_results, finals, failed, run.timings, started=t0)
     log(f"done in {run.timings['total_s']:.1f}s: dataset in {storage.join(cfg.output, 'data')}, card {card}")
     if failed:
         log(f"{len(failed)} shard(s) FAILED; see `curate status {cfg.output}`:")

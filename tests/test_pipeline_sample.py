@@ -28,6 +28,16 @@ def test_prints_where_dataset_and_card_are(sample_run):
     assert str(out / "data") in proc.stderr and str(out / "README.md") in proc.stderr
 
 
+def test_run_json_times_each_phase_of_the_run(sample_run):
+    """run.json says where the wall time went: Ray's start, the shard stage, dedup, finalize, the card."""
+    out, proc, _ = sample_run
+    t = json.loads((out / "run.json").read_text())["timings"]
+    phases = [t[k] for k in ("start_s", "shard_stage_s", "dedup_s", "finalize_s", "card_s")]
+    assert all(p > 0 for p in phases)
+    assert sum(phases) <= t["total_s"] < sum(phases) + 5  # the phases cover the run, in sequence
+    assert f"done in {t['total_s']:.1f}s" in proc.stderr
+
+
 def test_languages_found(sample_run):
     out, _, _ = sample_run
     langs = {l for l, s in stats(out)["languages"].items() if s["train_docs"] + s["test_docs"] > 0}
