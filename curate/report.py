@@ -44,9 +44,9 @@ def language_summary(counters: Counters, languages: list[str], info: dict[str, d
 
 
 def write_outputs(cfg: PipelineConfig, shards, markers, counters: Counters, dedup_results, finals,
-                  failed: list[dict], timings: dict, started: float | None = None) -> str:
-    """stats.json, the card and its pictures, then run.json with the card's wall time (and the whole
-    run's, from `started`) in its timings."""
+                  failed: list[dict], timings: dict, started: float) -> str:
+    """stats.json, the card and its pictures, then run.json with the card's wall time and the whole
+    run's (from `started`, a time.time()) in its timings."""
     languages = sorted(dedup_results)
     info: dict[str, dict] = {}
     for m in markers:  # per-language settings the shard tasks used (same in every shard of a run)
@@ -69,8 +69,7 @@ def write_outputs(cfg: PipelineConfig, shards, markers, counters: Counters, dedu
     t = time.time()
     card = write_card(cfg, stats)  # card, pictures, rehydration weights, diff against the previous card
     timings["card_s"] = time.time() - t
-    if started is not None:
-        timings["total_s"] = time.time() - started
+    timings["total_s"] = time.time() - started
     run_info = {"timings": timings, "failures": failed,
                 "shard_cpu_seconds": {m["shard_id"]: m.get("cpu_seconds") for m in markers}}
     storage.write_text(storage.join(cfg.output, "run.json"), json.dumps(run_info, indent=1, sort_keys=True))
