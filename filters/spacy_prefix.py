@@ -68,7 +68,7 @@ class PrefixSearch:
         self.pattern = pattern  # spaCy serialises a tokenizer from `prefix_search.__self__.pattern`
         self._rest_pattern = rest
         self._full = re.compile(pattern)
-        self._rest = re.compile(rest, self._full.flags)  # global inline flags live in the first alternative
+        self._rest = re.compile(rest)
 
     def search(self, string: str):
         return self._full.match(string) or self._rest.search(string, 1)
@@ -77,19 +77,19 @@ class PrefixSearch:
         return PrefixSearch, (self.pattern, self._rest_pattern)
 
 
-def compile_prefix_regex(entries):
-    """spaCy's ``util.compile_prefix_regex``: its regex, or a PrefixSearch when some alternative is
-    unanchored and the split is certain."""
-    expression = "|".join(["^" + piece for piece in entries if piece.strip()])
-    compiled = re.compile(expression)  # it starts with '^': no global inline flag (MULTILINE, VERBOSE) can follow
+def split_prefix_regex(compiled: re.Pattern):
+    """spaCy's joined prefix regex itself, or a PrefixSearch with the same spans when some alternative
+    is unanchored and the split is certain. The pattern starts with '^', so it holds no global inline
+    flag (MULTILINE, VERBOSE): those must open a pattern."""
+    expression = compiled.pattern
     if _UNSAFE.search(expression):
         return compiled
     pieces = top_level_alternatives(expression)
     if pieces is None:
         return compiled
     rest = [p for p in pieces if not p.startswith("^")]
-    if not rest or len(rest) == len(pieces):
-        return compiled  # all anchored (CPython already tries position 0 only) or none
+    if not rest:
+        return compiled  # all anchored: CPython already tries position 0 only
     try:
         for p in pieces:  # a mis-split piece would not compile alone
             re.compile(p)
@@ -104,7 +104,7 @@ def installed():
     from spacy import util
 
     original = util.compile_prefix_regex
-    util.compile_prefix_regex = compile_prefix_regex
+    util.compile_prefix_regex = lambda entries: split_prefix_regex(original(entries))
     try:
         yield
     finally:
