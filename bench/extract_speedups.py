@@ -4,7 +4,7 @@
     python bench/extract_speedups.py --input ../shared/data/bench/real-pages.warc.gz [--reps 3]
 
 Prints (and writes to bench/results/extract-speedups.{md,json}):
-* CPU seconds of trafilatura.extract over all pages, stock vs curate/extract_speedups.py, per rep
+* CPU seconds of trafilatura.extract over all pages, stock vs curate/patches/trafilatura_speedups.py, per rep
   (interleaved, same process) and the median ratio;
 * whether every page's text is identical;
 * per replaced expression: CPU seconds of trafilatura's XPath vs the walk, both evaluated at every
@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE.parent))
 
 
 def pages(path: str) -> list[str]:
-    from curate.warc import iter_records
+    from curate.store.warc import iter_records
 
     with open(path, "rb") as f:
         return [r.content for r in iter_records(f, lambda *a: None) if r.content and not r.is_text]
@@ -43,10 +43,10 @@ def main():
     import trafilatura
     from trafilatura.deduplication import LRU_TEST
 
-    from curate import extract_speedups
+    from curate.patches import trafilatura_speedups as extract_speedups
 
     htmls = pages(a.input)
-    use = extract_speedups.enable
+    use = extract_speedups.install
 
     def run() -> tuple[list, float]:
         out, t = [], time.process_time()
@@ -69,7 +69,7 @@ def main():
     seconds, calls, differ = collections.Counter(), collections.Counter(), collections.Counter()
 
     class Both:
-        def __init__(self, key, xp, walk):  # `xpath`: what enable(False) puts back
+        def __init__(self, key, xp, walk):  # `xpath`: what install(False) puts back
             self.key, self.xpath, self.walk, self.path = key, xp, walk, xp.path
 
         def __call__(self, tree):

@@ -13,7 +13,6 @@ Two languages are special:
 
 from __future__ import annotations
 
-import os
 import re
 import statistics
 from dataclasses import dataclass, replace
@@ -180,14 +179,11 @@ def fallback_config(lang_script: str) -> LanguageConfig:
     return replace(_median_template(), lang_script=validate_lang_script(lang_script))
 
 
-# A folder of calibrated configs (`curate calibrate --out DIR`) that take precedence over the bundled
-# ones; the pipeline sets it from `PipelineConfig.filter_configs` in each worker.
-OVERRIDE_ENV = "CURATE_FILTER_CONFIGS"
-
-
-def load_language_config(lang_script: str) -> LanguageConfig:
-    """Config for ``lang_script`` (``xxx_Scrp``); cached per process. Raises ValueError on a malformed code."""
-    return _load(lang_script, os.environ.get(OVERRIDE_ENV) or "")
+def load_language_config(lang_script: str, filter_configs: str | None = None) -> LanguageConfig:
+    """Config for ``lang_script`` (``xxx_Scrp``); cached per process. Raises ValueError on a malformed code.
+    ``filter_configs`` (`PipelineConfig.filter_configs`): a folder of calibrated configs
+    (`curate calibrate --out DIR`) that take precedence over the bundled ones."""
+    return _load(lang_script, filter_configs or "")
 
 
 @lru_cache(maxsize=None)

@@ -19,13 +19,9 @@ from functools import lru_cache
 
 from datatrove.pipeline.formatters import FTFYFormatter, PIIFormatter, SymbolLinesFormatter
 
-from filters import mojibake_check, optimised
-
 
 @lru_cache(maxsize=1)
 def _formatters():
-    if optimised():
-        mojibake_check.install()  # ftfy's mojibake regex searched only around the characters it needs
     return (
         FTFYFormatter(
             fix_latin_ligatures=False,

@@ -47,7 +47,7 @@ from datatrove.pipeline.filters import FineWebQualityFilter, GopherQualityFilter
 from datatrove.pipeline.filters.base_filter import BaseFilter, get_filter_result
 from datatrove.utils.text import split_into_words
 
-from filters import optimised
+from curate import patches
 from filters.config import LanguageConfig, load_language_config
 from filters.tokenizers import TokenizerInfo, word_tokenizer
 
@@ -83,15 +83,13 @@ REASON_TO_STAGE: dict[str, str] = {r: stage for stage, reasons in FILTER_STAGES.
 class QualityFilter:
     """FineWeb2 stage-E filters for one language (settings: fineweb2-pipeline.py / paper A.7.2)."""
 
-    def __init__(self, lang_script: str):
+    def __init__(self, lang_script: str, filter_configs: str | None = None):
         gopher_quality = GopherQualityFilter
-        if optimised():
-            from filters import repetition
+        if patches.active():
             from filters.gopher_quality import FastGopherQualityFilter
 
-            repetition.install()  # datatrove's Gopher repetition statistics, same results, less CPU
             gopher_quality = FastGopherQualityFilter  # same verdicts, statistics per distinct word
-        self.config: LanguageConfig = load_language_config(lang_script)
+        self.config: LanguageConfig = load_language_config(lang_script, filter_configs)
         self.tokenizer, self.tokenizer_info = word_tokenizer(lang_script)
         c, tok = self.config, self.tokenizer
         self.stages: tuple[tuple[str, BaseFilter], ...] = (
@@ -163,6 +161,6 @@ class QualityFilter:
 
 
 @lru_cache(maxsize=None)
-def quality_filter(lang_script: str) -> QualityFilter:
-    """Process-wide cached :class:`QualityFilter` (build once per worker and language)."""
-    return QualityFilter(lang_script)
+def quality_filter(lang_script: str, filter_configs: str | None = None) -> QualityFilter:
+    """Process-wide cached :class:`QualityFilter` (build once per worker, language and config folder)."""
+    return QualityFilter(lang_script, filter_configs)

@@ -39,7 +39,8 @@ from datatrove.utils.word_tokenizers import (
     load_word_tokenizer,
 )
 
-from filters import dependency_check, optimised, regex_cache, spacy_prefix
+from curate import patches
+from curate.patches import jieba_dict, regex_cache, spacy_prefix
 from filters.config import validate_lang_script
 
 _PROBE = "Probe text 123, ok. 测试。"
@@ -94,18 +95,16 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
 
     @property
     def tokenizer(self):
-        if self._tokenizer is None and optimised():
+        if self._tokenizer is None and patches.active():
             import spacy
             from datatrove.utils.japanese_tokenizer import JapaneseTokenizer  # noqa: F401  (registers it)
             from spacy.vocab import Vocab
 
-            if self.language == "zh":
-                from filters import jieba_dict
-
+            if self.language == "zh" and patches.wanted(jieba_dict):
                 jieba_dict.preload()  # jieba's dictionary from the per-node cache, before spaCy's first cut
             # datatrove's spacy.blank(language, config) + sentencizer, on a vocabulary without lexical attributes,
             # with a prefix search that finds the same matches faster (Indonesian, Malay)
-            with spacy_prefix.installed():
+            with spacy_prefix.installed(patches.wanted(spacy_prefix)):
                 self._tokenizer = spacy.blank(self.language, config=self.config or {}, vocab=Vocab(lex_attr_getters={}))
             self._tokenizer.add_pipe("sentencizer")
         return super().tokenizer
@@ -130,7 +129,7 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
         if self._fast is None:
             from spacy.tokenizer import Tokenizer
 
-            self._fast = type(self.tokenizer.tokenizer) is Tokenizer and optimised()
+            self._fast = type(self.tokenizer.tokenizer) is Tokenizer and patches.active()
             if self._fast:
                 self._cache = {}
         if not self._fast:
@@ -184,7 +183,7 @@ def _shared(kind: str, language: str | None) -> WordTokenizer:
 
 def _preferred(tok: WordTokenizer) -> WordTokenizer:
     """The shared or faster equivalent of a tokenizer datatrove built (same tokens, tested)."""
-    if type(tok) is IndicNLPTokenizer and optimised():
+    if type(tok) is IndicNLPTokenizer and patches.active():
         return FastIndicNLPTokenizer(tok.language)
     if type(tok) is WhitespaceTokenizer:
         return _shared("WhitespaceTokenizer", None)
@@ -203,9 +202,7 @@ def _substitute(lang_script: str) -> WordTokenizer:
 def word_tokenizer(lang_script: str) -> tuple[WordTokenizer, TokenizerInfo]:
     """(tokenizer, info) for ``lang_script``; one instance per process and language."""
     validate_lang_script(lang_script)
-    if optimised():
-        dependency_check.install()  # datatrove checks dependencies in every tokenizer and filter it builds
-    with regex_cache.reuse(enabled=optimised()):  # spaCy's start-up is mostly compiling long patterns
+    with regex_cache.reuse(enabled=patches.wanted(regex_cache)):  # spaCy's start-up is mostly compiling long patterns
         return _load(lang_script)
 
 

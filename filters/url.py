@@ -31,7 +31,8 @@ from datatrove.pipeline.filters.url_filter import ASSETS_PATH, get_list
 from filelock import FileLock
 from tldextract import TLDExtract
 
-from filters import cache_root, dependency_check, optimised
+from curate import patches
+from curate.store.cache import cache_root
 
 BLOCKLIST_TAR = os.path.join(ASSETS_PATH, "url_filterblacklistsv0_3_0.tar.gz")
 _lock = threading.Lock()
@@ -95,11 +96,9 @@ def url_filter() -> URLFilter:
     if _filter is None:
         with _lock:
             if _filter is None:
-                if optimised():
-                    dependency_check.install()  # datatrove's check in URLFilter(), same answer, less CPU
                 flt = URLFilter()
                 flt.tldextractor = offline_tld_extractor()
-                if not optimised():  # benchmark baseline: datatrove's sets
+                if not patches.active():  # benchmark baseline: datatrove's sets
                     flt.download_data()
                     _filter = flt
                     return flt

@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from importlib import resources
 
-from filters import cache_root
+from curate.store.cache import cache_root
 
 from .labels import is_valid_lang_script, normalise_with_script
 from .scripts import dominant_script
@@ -61,7 +61,7 @@ def _lock(path: str):
 
 
 def _fetch_s3(uri: str) -> str:
-    from curate import storage
+    from curate.store import storage
 
     bucket, _, key = uri[len("s3://"):].partition("/")
     local = os.path.join(cache_dir(), "s3", bucket, *key.split("/"))

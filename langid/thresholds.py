@@ -4,7 +4,8 @@ FineWeb2 sets a language's threshold to ``max(0.3, min(0.9, median - std))`` of 
 of the documents labelled with it (paper §4.2 and A.6.2; the shipped values fit the median reading).
 The shipped values are calibrated on GlotLID's score distribution, so they are used only with
 GlotLID. With another model, either calibrate from that model's own scores on a run (`calibrate`)
-or use one documented default for every language (`NON_GLOTLID_DEFAULT`).
+or use one documented default for every language (`NON_GLOTLID_DEFAULT`). The value a run applies
+to a language is chosen by `filters.lid_threshold`, next to the language's filter config.
 """
 from __future__ import annotations
 
@@ -34,20 +35,3 @@ def calibrate(scores_by_lang: Mapping[str, Iterable[float]], min_docs: int = 1) 
         if len(x) >= min_docs:
             out[lang] = fineweb2_threshold(x)
     return out
-
-
-def threshold_for(lang: str, model_kind: str, default: float = NON_GLOTLID_DEFAULT,
-                  calibrated: Mapping[str, float] | None = None) -> float:
-    """LID threshold for ``lang`` (``xxx_Scrp``) with a model of ``model_kind`` (`LidModel.kind`).
-
-    GlotLID: FineWeb2's shipped ``language_score`` (its config, or the median of all configs for a
-    language without one: `filters.config`). Other models: the run's own calibrated value if
-    given, else ``default``.
-    """
-    if model_kind == "glotlid":
-        from filters.config import load_language_config
-
-        return load_language_config(lang).language_score
-    if calibrated and lang in calibrated:
-        return calibrated[lang]
-    return default

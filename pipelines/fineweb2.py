@@ -3,7 +3,7 @@
 local Ray instance (or the Ray cluster this node belongs to)."""
 import sys
 
-from curate.cli import run_pipeline_main
+from curate.run.cli import run_pipeline_main
 
 if __name__ == "__main__":
     sys.exit(run_pipeline_main())

@@ -64,7 +64,7 @@ def lingua_sentences(shared: Path, code: str, limit: int | None = None) -> list[
 
 def trafilatura_pages(shared: Path, lid_label: str) -> list[dict]:
     """Extracted text of the html_trafilatura pages lid.176 labels ``lid_label`` (pipeline settings)."""
-    from curate.extract import extract
+    from curate.stages.extract import extract
 
     root = shared / "html_trafilatura"
     out = []

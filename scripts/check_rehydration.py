@@ -1,4 +1,4 @@
-"""Dev-time check of `curate.rehydrate.weights` against FineWeb2's shipped rehydration files.
+"""Dev-time check of `curate.report.rehydrate.weights` against FineWeb2's shipped rehydration files.
 
 From each shipped distribution (misc/rehydration/distributions/{lang}.json of huggingface/fineweb-2,
 Apache-2.0, copied under ../shared), recompute the weights for 3..10 reps and compare them with
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from curate.rehydrate import WINDOW, Distribution, weights
+from curate.report.rehydrate import WINDOW, Distribution, weights
 
 
 def _reps(d: Distribution, max_reps: int) -> np.ndarray:

@@ -3,7 +3,7 @@ date priorities, and incremental runs through the index."""
 import numpy as np
 import pytest
 
-from curate import dedup
+from curate.stages import dedup
 
 B = 4  # bands per document in these synthetic cases
 
@@ -119,7 +119,7 @@ def test_documents_too_short_to_shingle_are_never_clustered(tmp_path):
     import pyarrow as pa
 
     from curate.config import PipelineConfig
-    from curate.orchestrate import dedup_documents
+    from curate.run.orchestrate import dedup_documents
 
     texts = ["Hallo Welt!", "hallo welt", "HALLO, WELT.", "", "   ",
              "Die Stadt liegt am Ufer des Flusses und ist seit langem ein Handelsplatz.",

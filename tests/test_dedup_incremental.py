@@ -8,7 +8,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
-from curate.dedup_index import committed_runs, files, load_clusters_and_aliases
+from curate.stages.dedup_index import committed_runs, files, load_clusters_and_aliases
 from tests.util import SAMPLE, run_cli
 
 SHARDS = sorted((SAMPLE / "CC-MAIN-SAMPLE").glob("*.warc.gz"))
@@ -68,7 +68,7 @@ def test_incremental_equals_together(snapshots):
     assert not set(a) & set(b)
     assert set(a) | set(b) == set(together)
     # sizes of A's released clusters grew with B's duplicates: the index holds the current sizes
-    from curate.shard_stage import doc_key
+    from curate.stages.shard import doc_key
 
     index = str(root / "index")
     current = {}

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from curate.extract import ExtractionTimeout, _time_limit, extract
-from curate.warc import iter_records
+from curate.stages.extract import ExtractionTimeout, _time_limit, extract
+from curate.store.warc import iter_records
 
 DATA = Path(__file__).parent / "data"
 

@@ -7,13 +7,13 @@ import xxhash
 from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupSignature
 from datatrove.utils.hashing import HashConfig
 from datatrove.utils.text import simplify_text
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-import curate.minhash as mh
-
+import curate.stages.minhash as mh
 from curate.config import MinhashParams
-from curate import minhash_kernel
-from curate.minhash import doc_bands, signature, simplify
+from curate.stages import minhash_kernel
+from curate.stages.minhash import doc_bands, signature, simplify
 
 TEXT = ("Die Stadt liegt am Ufer des Flusses und ist seit dem Mittelalter ein wichtiger Handelsplatz. "
         "Im 19. Jahrhundert wuchs sie durch die Industrialisierung stark an, und heute leben dort "

@@ -6,8 +6,9 @@ import os
 import numpy as np
 import pyarrow as pa
 
-from curate import dedup, shuffle, storage
-from curate.orchestrate import _task
+from curate.run.orchestrate import _task
+from curate.stages import dedup, shuffle
+from curate.store import storage
 from tests.test_dedup import B, random_docs
 from tests.test_pipeline_s3 import s3_server  # noqa: F401  (fixture: moto's S3 server on loopback)
 
@@ -69,7 +70,7 @@ def test_spilled_stage_chain_equals_the_in_memory_one(tmp_path):
 
 def test_pipeline_dedup_is_the_same_spilled_or_in_memory(tmp_path):
     from curate.config import PipelineConfig
-    from curate.orchestrate import dedup_documents
+    from curate.run.orchestrate import dedup_documents
 
     rng = np.random.default_rng(7)
     vocab = ["".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), 6)) for _ in range(5000)]  # no digits: they normalise to 0

@@ -7,7 +7,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from curate.warc import decode_html, iter_records
+from curate.store.warc import decode_html, iter_records
 
 DATA = Path(__file__).parent / "data"
 

@@ -8,7 +8,7 @@
   `language=<lang_Script>`, LocalPipelineExecutor over JsonlWriter-written inputs (stage 1 and 4: one task
   per input file; stage 2: 14 tasks; stage 3: one task, `save_cluster_id/size`; stage 4:
   `load_cluster_ids/sizes`, kept and excluded documents both written, so every document's cluster is known).
-* curate: `curate.orchestrate.dedup_documents(table, lang, cfg)` on Ray.
+* curate: `curate.run.orchestrate.dedup_documents(table, lang, cfg)` on Ray.
 
 Each returns {id: label} (documents in no cluster label themselves). The CLI runs one datatrove stage or
 curate in its own process, so that bench/measure.py can measure it:
@@ -91,7 +91,10 @@ def dt_stage(stage: int, input_dir: str, work: str, lang: str, workers: int = 1)
     _dt_shim()
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.dedup.minhash import (
-        MinhashDedupBuckets, MinhashDedupCluster, MinhashDedupFilter, MinhashDedupSignature,
+        MinhashDedupBuckets,
+        MinhashDedupCluster,
+        MinhashDedupFilter,
+        MinhashDedupSignature,
     )
     from datatrove.pipeline.readers import JsonlReader
     from datatrove.pipeline.writers import JsonlWriter
@@ -163,7 +166,7 @@ def run_datatrove(docs: list[dict], lang: str, work: str, workers: int = 1) -> d
 
 
 class _NamedTask:
-    """Stand-in for curate.orchestrate._task (one generic remote function that runs every dedup stage
+    """Stand-in for curate.run.orchestrate._task (one generic remote function that runs every dedup stage
     function) that names each task after the stage function it runs, so that ray.timeline() can split
     time by stage. Bench only; the task runs exactly the same code."""
 
@@ -181,8 +184,9 @@ def curate_table(table, lang: str, work: str, num_cpus: int = 2, docs_per_partit
                  name_tasks: bool = False, **cfg_overrides):
     """Call curate's dedup entry point on a (text, id, date) table or Parquet file; return its result table."""
     import ray
-    from curate import orchestrate
+
     from curate.config import PipelineConfig
+    from curate.run import orchestrate
 
     if not ray.is_initialized():
         ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False)
@@ -248,7 +252,7 @@ def run_curate(docs: list[dict], lang: str, work: str, num_cpus: int = 2):
 def curate_available() -> str | None:
     """None when curate's dedup entry point can be imported, else why not."""
     try:
-        from curate.orchestrate import dedup_documents  # noqa: F401
+        from curate.run.orchestrate import dedup_documents  # noqa: F401
     except Exception as e:  # ImportError until the lead's rework lands
         return f"{type(e).__name__}: {e}"
     return None

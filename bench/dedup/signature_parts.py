@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Where a curate MinHash signature's time goes, per document, in one process (no Ray).
 
-Times each step of `curate.minhash.doc_hashes` on the first N documents of a synthetic corpus
+Times each step of `curate.stages.minhash.doc_hashes` on the first N documents of a synthetic corpus
 (make_corpus.py synth), median of 5 passes, and the whole function; the figures in
 docs/dedup-bench.md ("Signatures per document") come from here.
 
@@ -15,12 +15,12 @@ import time
 
 import numpy as np
 import pyarrow.parquet as pq
-
 from common import WORK_DEFAULT
 from make_corpus import SYNTH_LANG, synthetic_corpus
 
-from curate import minhash, minhash_kernel as kernel
 from curate.config import PipelineConfig
+from curate.stages import minhash
+from curate.stages import minhash_kernel as kernel
 from filters.tokenizers import word_tokenizer
 
 

@@ -33,9 +33,8 @@ import time
 from common import HERE, REPO, WORK_DEFAULT, median
 
 sys.path.insert(0, os.path.join(REPO, "bench"))
-from measure import measure  # noqa: E402
-
 from make_corpus import SYNTH_LANG, synthetic_corpus  # noqa: E402
+from measure import measure  # noqa: E402
 from memwatch import Watcher  # noqa: E402
 
 PY = sys.executable
@@ -91,7 +90,7 @@ def _classify_ray(procs: list[dict]) -> dict:
             "driver_cpu_s": round(cpu["driver"], 3), "ray_system_cpu_s": round(cpu["system"], 3)}
 
 
-# curate's dedup task names (stage functions of curate/dedup.py, see methods._NamedTask) -> stage
+# curate's dedup task names (stage functions of curate/stages/dedup.py, see methods._NamedTask) -> stage
 STAGE_OF = {"_stage_texts": "signatures", "sig_map": "bucketing", "exact_reduce": "bucketing",
             "index_map": "bucketing", "bucket_reduce": "bucketing", "cc_init": "clustering",
             "cc_round": "clustering", "cluster_map": "clustering", "cluster_reduce": "clustering",

@@ -2,7 +2,7 @@
 on the head node; all logic lives in the installed `curate` package). Same options as `curate cron`."""
 import sys
 
-from curate.cron import main
+from curate.run.cron import main
 
 if __name__ == "__main__":
     sys.exit(main())

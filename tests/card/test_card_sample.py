@@ -9,8 +9,8 @@ import sys
 import pytest
 from huggingface_hub import DatasetCard
 
-from curate.card import write_card
 from curate.config import PipelineConfig
+from curate.report.card import write_card
 from tests.util import ROOT
 
 SECTIONS = ["What is it?", "Languages and subsets", "How to load", "Processing steps", "Filtering funnel",
@@ -23,7 +23,7 @@ def carded(sample_run, tmp_path_factory):
     """A copy of the sample output after `curate card` (the shared run stays untouched)."""
     out = tmp_path_factory.mktemp("card") / "out"
     shutil.copytree(sample_run[0], out, ignore=shutil.ignore_patterns("_work"))
-    proc = subprocess.run([sys.executable, "-m", "curate.cli", "card", str(out)], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-m", "curate.run.cli", "card", str(out)], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return out
 
@@ -88,7 +88,7 @@ def test_pictures_exist_next_to_the_card_and_are_real_pngs(carded):
 def test_each_picture_is_drawn_once_and_the_same_as_with_savefigs_extra_draw(carded, monkeypatch):
     import matplotlib.figure
 
-    from curate import plots
+    from curate.report import plots
 
     stats = json.loads((carded / "stats.json").read_text())
     draws = []

@@ -32,7 +32,7 @@ def publish(hub, output, *args, token=TOKEN):
                HF_HUB_DISABLE_XET="1")  # the fake speaks the LFS protocol, not Xet's separate storage service
     if token:
         env["HF_TOKEN"] = token
-    p = subprocess.run([sys.executable, "-m", "curate.cli", "publish", str(output), *args], capture_output=True,
+    p = subprocess.run([sys.executable, "-m", "curate.run.cli", "publish", str(output), *args], capture_output=True,
                        text=True, env=env, cwd=ROOT, timeout=600)
     assert TOKEN not in p.stdout + p.stderr
     return p

@@ -7,12 +7,12 @@ from collections import Counter
 import pyarrow.parquet as pq
 import pytest
 
-from curate.rehydrate import copies
+from curate.report.rehydrate import copies
 from tests.util import ROOT
 
 
 def _run(*args):
-    p = subprocess.run([sys.executable, "-m", "curate.cli", "rehydrate", *map(str, args)], capture_output=True, text=True, cwd=ROOT)
+    p = subprocess.run([sys.executable, "-m", "curate.run.cli", "rehydrate", *map(str, args)], capture_output=True, text=True, cwd=ROOT)
     assert p.returncode == 0, p.stderr[-3000:]
     return p
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from curate.rehydrate import SIMPLE_WEIGHTS, Distribution, copies, distribution, language_weights, weights
+from curate.report.rehydrate import SIMPLE_WEIGHTS, Distribution, copies, distribution, language_weights, weights
 
 DATA = Path(__file__).parent / "data" / "fineweb2_rehydration"
 SHIPPED = json.loads((DATA / "weights_subset.json").read_text())

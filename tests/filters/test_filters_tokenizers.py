@@ -6,7 +6,8 @@ import textwrap
 
 import pytest
 from datatrove.utils.word_tokenizers import WhitespaceTokenizer
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from filters.tokenizers import word_tokenizer
 from tests.util import NO_NETWORK
@@ -100,8 +101,8 @@ def _sample_texts() -> list[str]:
     """Real extracted text of the bundled sample's first shard (many languages), extracted once."""
     from pathlib import Path
 
-    from curate.extract import extract
-    from curate.warc import iter_records
+    from curate.stages.extract import extract
+    from curate.store.warc import iter_records
 
     shard = sorted((Path(__file__).resolve().parents[2] / "curate" / "sample" / "CC-MAIN-SAMPLE").glob("*.warc.gz"))[0]
     with open(shard, "rb") as f:

@@ -74,9 +74,13 @@ def test_mean_word_length_is_datatrove_s_value_at_the_threshold():
         assert (v is True) if reason is None else v == (False, reason)
 
 
-def test_the_pipeline_uses_it_only_when_optimised(monkeypatch):
+def test_the_pipeline_uses_it_only_when_optimised():
+    from curate import patches
     from filters.quality import QualityFilter
 
     assert type(dict(QualityFilter("deu_Latn").stages)["gopher_quality"]) is FastGopherQualityFilter
-    monkeypatch.setenv("CURATE_UNOPTIMISED", "1")
-    assert type(dict(QualityFilter("deu_Latn").stages)["gopher_quality"]) is GopherQualityFilter
+    patches.install(False)
+    try:
+        assert type(dict(QualityFilter("deu_Latn").stages)["gopher_quality"]) is GopherQualityFilter
+    finally:
+        patches.install(True)

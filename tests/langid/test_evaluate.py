@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from curate.cli import main as curate_main
+from curate.run.cli import main as curate_main
 from langid.evaldata import Row, gold_code, read_labelled
 from langid.evaluate import card_confusions, dump_card, metrics
 

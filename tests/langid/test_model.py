@@ -117,7 +117,7 @@ def s3_server():
 
 @pytest.fixture
 def s3_model(s3_server, tmp_path, monkeypatch):
-    from curate import storage
+    from curate.store import storage
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
@@ -146,7 +146,7 @@ def test_s3_model(s3_model, tmp_path):
 
 _WORKER = r"""
 import os, sys, time
-from curate import storage
+from curate.store import storage
 real = storage.download_file
 def counting(uri, local):  # the real download, counted; slow enough to overlap
     with open(os.environ["COUNT_FILE"], "a") as f:

@@ -5,7 +5,8 @@ import random
 import pytest
 
 from langid import load_model
-from langid.thresholds import NON_GLOTLID_DEFAULT, calibrate, fineweb2_threshold, threshold_for
+from filters.lid_threshold import threshold_for
+from langid.thresholds import NON_GLOTLID_DEFAULT, calibrate, fineweb2_threshold
 
 
 def test_formula_on_known_distributions():

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from curate import storage
-from curate.commoncrawl import list_snapshots, snapshot_shards
+from curate.store import storage
+from curate.store.commoncrawl import list_snapshots, snapshot_shards
 from tests.production.ccmirror import DATA, SNAPSHOTS, CCMirror
 from tests.production.faultproxy import Rule
 

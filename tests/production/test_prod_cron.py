@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 
 def _cron(mirror, out, *extra):
-    cmd = [sys.executable, "-m", "curate.cli", "cron", "--output", str(out), "--collinfo", f"{mirror.url}/collinfo.json",
+    cmd = [sys.executable, "-m", "curate.run.cli", "cron", "--output", str(out), "--collinfo", f"{mirror.url}/collinfo.json",
            "--cc-base-url", mirror.url, "--ray-address", "local", "--num-cpus", "2", *extra]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                             env={**os.environ, "RAY_DEDUP_LOGS": "0"})
@@ -56,7 +56,7 @@ def test_cron_processes_new_snapshots_once_even_when_runs_overlap(mirror, tmp_pa
     card = (out / "README.md").read_text()
     assert "CC-MAIN-2099-01" in card and "CC-MAIN-2099-05" in card
     assert not (out / "_cron" / "lease.json").exists()  # released
-    status = subprocess.run([sys.executable, "-m", "curate.cli", "status", str(out)], capture_output=True, text=True, cwd=ROOT)
+    status = subprocess.run([sys.executable, "-m", "curate.run.cli", "status", str(out)], capture_output=True, text=True, cwd=ROOT)
     assert status.returncode == 0 and "CC-MAIN-2099-01: done" in status.stdout and "CC-MAIN-2099-05: done" in status.stdout
 
     # nothing new: an idempotent no-op (Ray is not even started)
@@ -82,7 +82,7 @@ def test_cron_publishes_each_new_snapshot_to_its_branch(mirror, tmp_path):
         env.update(HF_ENDPOINT=hub.url, HF_HOME=str(tmp_path / "hf_home"), HF_HUB_DISABLE_PROGRESS_BARS="1",
                    HF_HUB_DISABLE_XET="1", HF_TOKEN=token, RAY_DEDUP_LOGS="0")
         out = tmp_path / "out"
-        cmd = [sys.executable, "-m", "curate.cli", "cron", "--output", str(out), "--collinfo", f"{mirror.url}/collinfo.json",
+        cmd = [sys.executable, "-m", "curate.run.cli", "cron", "--output", str(out), "--collinfo", f"{mirror.url}/collinfo.json",
                "--cc-base-url", mirror.url, "--ray-address", "local", "--num-cpus", "2", "--limit-snapshots", "1",
                "--publish-repo-id", "org/fw2-cron"]
         p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=1800)

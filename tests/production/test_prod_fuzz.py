@@ -20,7 +20,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from curate.config import PipelineConfig
-from curate.warc import iter_records
+from curate.store.warc import iter_records
 
 DATA = Path(__file__).parent / "data"
 OLD_DATA = Path(__file__).parents[1] / "data"
@@ -156,7 +156,7 @@ def shard_env(tmp_path_factory):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(pages(), min_size=1, max_size=4), st.sampled_from(["intact", "truncate"]), st.data())
 def test_shard_task_never_raises_and_counts_every_record(shard_env, pages_, how, data):
-    from curate.shard_stage import process_shard
+    from curate.stages.shard import process_shard
 
     raw = _warc(pages_)
     if how == "truncate":

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from curate.lease import Lease
+from curate.store.lease import Lease
 from tests.production.s3env import CREDS, S3World
 
 
@@ -18,7 +18,7 @@ def s3_uri():
     w = S3World()
     old = {k: os.environ.get(k) for k in [*CREDS, "CURATE_S3_ENDPOINT_URL"]}
     os.environ.update({**CREDS, "CURATE_S3_ENDPOINT_URL": w.endpoint})
-    from curate import storage
+    from curate.store import storage
 
     storage._s3_client.cache_clear()
     yield "s3://out/lease-test"

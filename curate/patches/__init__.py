@@ -1,0 +1,80 @@
+"""Every patch of a third-party library's internals, in one place.
+
+Each module here names the library and the version it was written for (``LIBRARY``,
+``WRITTEN_FOR``) and gives the library's own results with less CPU; its test, next to the others in
+``tests/patches/``, proves the outputs identical and fails when the installed version changes.
+
+One switch turns them on or off: `install`, called by every stage task with
+``not PipelineConfig.unoptimised`` (the benchmark's baseline runs the libraries' own code). It applies
+the patches that replace a library function for the whole process at once; the others are applied
+where their library is loaded (spaCy's patterns and prefix search, jieba's dictionary: `filters.tokenizers`;
+Ray's head monitors: `curate.run.orchestrate`) and ask `wanted` first. A library of another version
+than the patch was written for keeps its own code, with a warning naming both versions.
+
+The switch is also read, through `active`, by the filters' own faster equivalents of datatrove's
+code (cached tokenization, compact URL lists, Gopher statistics), so that the baseline is
+datatrove's code throughout.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import logging
+import platform
+
+log = logging.getLogger(__name__)
+
+# patches that replace a library function process-wide: `install` applies or removes them together
+PROCESS_WIDE = ("trafilatura_speedups", "ftfy_mojibake", "datatrove_dependency_check", "datatrove_repetition")
+# patches applied where their library is loaded, if `wanted`
+AT_LOAD = ("regex_cache", "spacy_prefix", "jieba_dict", "ray_monitors")
+
+_active = True  # before any stage calls install (tools, tests): the optimised configuration
+_installed: bool | None = None  # what install last did to the process-wide patches
+_warned: set[str] = set()
+
+
+def installed_version(library: str) -> str:
+    """The installed version of a distribution, or of the interpreter for ``"cpython"``."""
+    if library == "cpython":
+        return platform.python_version() if platform.python_implementation() == "CPython" else "none"
+    try:
+        return importlib.metadata.version(library)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
+
+def supported(patch) -> bool:
+    """Whether the installed library is the version ``patch`` was written for (``WRITTEN_FOR`` is a
+    full version or a release prefix such as ``3.11``); if not, a warning, once per patch."""
+    found = installed_version(patch.LIBRARY)
+    if found == patch.WRITTEN_FOR or found.startswith(patch.WRITTEN_FOR + "."):
+        return True
+    name = patch.__name__.rsplit(".", 1)[-1]
+    if name not in _warned:
+        _warned.add(name)
+        log.warning("patch %s was written for %s %s, found %s: using %s's own code", name, patch.LIBRARY,
+                    patch.WRITTEN_FOR, found, patch.LIBRARY)
+    return False
+
+
+def install(enabled: bool) -> None:
+    """The switch: with ``enabled``, the process-wide patches whose library versions match are applied
+    (again: it is idempotent); without, every one of them is removed and the at-load ones are skipped."""
+    global _active, _installed
+    _active = enabled
+    if _installed is enabled:  # every task calls it: once per process and setting
+        return
+    _installed = enabled
+    for name in PROCESS_WIDE:
+        patch = importlib.import_module(f"{__name__}.{name}")
+        patch.install(enabled and supported(patch))
+
+
+def active() -> bool:
+    return _active
+
+
+def wanted(patch) -> bool:
+    """Whether an at-load patch is to be applied now: the switch is on and its library's version matches."""
+    return _active and supported(patch)
