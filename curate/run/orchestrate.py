@@ -277,6 +277,11 @@ def run_pipeline(cfg: PipelineConfig) -> int:
     from curate.report.outputs import write_outputs
 
     t0 = time.time()
+    try:
+        storage.check_writable(cfg.output)  # before any work: a wrong bucket must not cost every shard's CPU
+    except storage.StoreError as e:
+        log(f"stopped before the first shard: {e}")
+        return 2
     shards = resolve_shards(cfg)
     init_ray(cfg)
     res = ray.cluster_resources()

@@ -248,6 +248,35 @@ def delete(uri: str) -> None:
         os.remove(uri)
 
 
+class StoreError(RuntimeError):
+    """A store that no retry can make usable: no such bucket, access denied, bad or missing credentials."""
+
+
+def check_writable(prefix: str) -> None:
+    """Write, read back and delete a small probe under ``prefix``, or raise StoreError naming the store and the
+    error: a run checks its output this way before any work, so a wrong bucket costs seconds, not a snapshot's CPU."""
+    probe = join(prefix, "_work", f".write-probe-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        if is_s3(prefix):
+            from botocore.exceptions import BotoCoreError, ClientError
+
+            bucket, key = _split_s3(probe)
+            try:
+                _s3_client().put_object(Bucket=bucket, Key=key, Body=b"probe")
+                _s3_client().delete_object(Bucket=bucket, Key=key)
+            except ClientError as e:
+                err = e.response.get("Error", {})
+                raise StoreError(f"output s3://{bucket}/ is not writable: {err.get('Code', '?')}: "
+                                 f"{err.get('Message') or e}") from None
+            except BotoCoreError as e:  # no credentials, unreachable endpoint
+                raise StoreError(f"output s3://{bucket}/ is not usable: {type(e).__name__}: {e}") from None
+        else:
+            write_text(probe, "probe")
+            delete(probe)
+    except OSError as e:
+        raise StoreError(f"output {prefix} is not writable: {e.strerror or e}") from None
+
+
 def delete_prefix(prefix: str) -> None:
     for uri in list_files(prefix):
         delete(uri)
