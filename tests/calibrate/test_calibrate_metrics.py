@@ -75,7 +75,7 @@ def test_thresholds_at_the_metric_medians_predict_the_filter(monkeypatch, lang, 
     docs = read_docs(name)
     docs = docs + [v for t in docs[:10] for v in variants(t)[1:4]]
     cfg = median_config(lang, docs)
-    monkeypatch.setattr(quality, "load_language_config", lambda code: cfg)
+    monkeypatch.setattr(quality, "load_language_config", lambda code, filter_configs=None: cfg)
     qf = QualityFilter(lang)  # the real datatrove filters, built with these thresholds
     assert qf.config is cfg
     reasons = Counter()
