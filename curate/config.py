@@ -77,6 +77,7 @@ class PipelineConfig:
     # default: our tasks report through their results; worker output stays in Ray's session logs
     embedded_ray_monitors: bool = False
     shard_retries: int = 2                   # application errors retried before a shard is quarantined
+    shard_tasks_in_flight: int | None = None   # shard tasks submitted at a time (None: 4 per cluster CPU, at least 64)
     progress_interval_s: float = 5.0
     # benchmark switch: datatrove's plain spaCy tokenization and Python-set URL lists instead of our
     # cached/memory-mapped versions. Decisions are identical by design; bench/ checks they are.
@@ -97,7 +98,7 @@ class PipelineConfig:
         """Hash of the parameters that decide which documents are kept (not paths or resources)."""
         d = self.to_dict()
         for k in ("output", "num_cpus", "ray_address", "progress_interval_s", "limit_shards", "unoptimised", "dedup_spill",
-                  "embedded_ray_monitors"):
+                  "embedded_ray_monitors", "shard_tasks_in_flight"):
             d.pop(k)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 

@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     if storage.exists(cron_state):  # an output maintained by `curate cron`: one run per snapshot
         return _cron_status(output, json.loads(storage.read_text(cron_state)))
     work = storage.join(output, "_work")
-    markers = storage.list_files(storage.join(work, "shards"), "_SUCCESS.json")
+    markers = storage.list_files(storage.join(work, "markers"), "_SUCCESS.json")
     failed = [json.loads(storage.read_text(u)) for u in storage.list_files(storage.join(work, "failed"), ".json")]
     c = Counters()
     for u in markers:

@@ -21,9 +21,10 @@ import ray
 from curate import patches
 from curate.config import PipelineConfig
 from curate.patches import ray_monitors
+from curate.run import resume
 from curate.stages import dedup, dedup_index, shuffle
 from curate.stages.finalize import finalize_group
-from curate.stages.shard import process_shard, shard_id, shard_marker, work_dir
+from curate.stages.shard import process_shard, shard_id, work_dir
 from curate.store import storage
 from curate.store.commoncrawl import resolve_shards
 from curate.store.counters import Counters
@@ -115,19 +116,27 @@ class Run:
     # ------------------------------------------------------------ stage 1
     def run_shards(self, shards: list[str]) -> list[dict]:
         cfg = self.cfg
-        markers, pending = {}, {}
-        for uri in shards:
-            m = _read_json(shard_marker(cfg, shard_id(uri)))
-            if m and m.get("config_hash") == cfg.config_hash and all(storage.exists(self.abs(p["path"])) for p in m["parts"].values()):
-                markers[uri] = m
-            else:
-                pending[uri] = None
-        log(f"{len(shards)} shards: {len(markers)} already committed, {len(pending)} to process")
+        t = time.time()
+        markers, pending = resume.committed_shards(cfg, shards)
+        self.timings["resume_scan_s"] = time.time() - t
+        log(f"{len(shards)} shards: {len(markers)} already committed, {len(pending)} to process "
+            f"(found in {self.timings['resume_scan_s']:.1f}s)")
+        quarantined = resume.quarantined(cfg)
+        manifest = resume.ManifestWriter(cfg)
         start, last = time.time(), 0.0
         task = _shard_task.options(max_retries=cfg.shard_retries, retry_exceptions=True)
-        refs = {task.remote(uri, cfg): uri for uri in pending}
+        # a bounded window of tasks: the driver holds refs for what runs, not for the whole snapshot
+        window = cfg.shard_tasks_in_flight or max(64, 4 * int(ray.cluster_resources().get("CPU", 1)))
+        queue = iter(pending)
+        refs = {}
         done_now = Counters()
-        while refs:
+        while True:
+            for uri in queue:
+                refs[task.remote(uri, cfg)] = uri
+                if len(refs) >= window:
+                    break
+            if not refs:
+                break
             ready, _ = ray.wait(list(refs), num_returns=len(refs), timeout=cfg.progress_interval_s)
             for ref in ready:
                 uri = refs.pop(ref)
@@ -135,8 +144,10 @@ class Run:
                 try:
                     m = ray.get(ref)
                     markers[uri] = m
+                    manifest.add(m)
                     done_now.merge(Counters.from_rows(m["counters"]))
-                    storage.delete(fail_uri)
+                    if resume.key(fail_uri) in quarantined:  # an earlier run's quarantine record
+                        storage.delete(fail_uri)
                 except Exception as e:  # retries exhausted: quarantine with its error
                     err = {"shard": uri, "error": f"{type(e).__name__}: {e}"[:2000], "attempts": cfg.shard_retries + 1,
                            "traceback": "".join(traceback.format_exception(e))[-4000:]}
@@ -145,7 +156,8 @@ class Run:
                     log(f"shard FAILED after {cfg.shard_retries + 1} attempts: {uri}: {err['error'][:200]}")
             if time.time() - last >= cfg.progress_interval_s or not refs:
                 last = time.time()
-                self._progress(len(shards) - len(refs), len(shards), done_now, time.time() - start)
+                self._progress(len(markers) + len(self.failures), len(shards), done_now, time.time() - start)
+        manifest.flush()
         self.timings["shard_stage_s"] = time.time() - start  # from submission to the last shard's result
         return [markers[u] for u in shards if u in markers]
 

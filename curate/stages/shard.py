@@ -37,7 +37,8 @@ def work_dir(cfg: PipelineConfig) -> str:
 
 
 def shard_marker(cfg: PipelineConfig, sid: str) -> str:
-    return storage.join(work_dir(cfg), "shards", sid, "_SUCCESS.json")
+    # a prefix of their own: listing it finds every marker without listing the (many) parts
+    return storage.join(work_dir(cfg), "markers", sid, "_SUCCESS.json")
 
 
 def doc_key(record_id: str) -> int:

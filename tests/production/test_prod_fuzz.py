@@ -181,4 +181,4 @@ def test_shard_task_never_raises_and_counts_every_record(shard_env, pages_, how,
         assert read_total <= len(pages_) + 1  # + the read error that ends a truncated shard
     rows = sum(p["rows"] for p in marker["parts"].values())
     assert rows == c[("langid", True)]
-    assert json.loads((case / "out" / "_work" / "shards" / marker["shard_id"] / "_SUCCESS.json").read_text())
+    assert json.loads((case / "out" / "_work" / "markers" / marker["shard_id"] / "_SUCCESS.json").read_text())

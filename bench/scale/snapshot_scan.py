@@ -1,0 +1,169 @@
+#!/usr/bin/env python
+"""Resume scan at snapshot scale: markers written straight to the store, then the scan timed alone.
+
+    python bench/scale/snapshot_scan.py --shards 10000 100000 --store local s3 [--langs 5] [--tag scan]
+
+For each store and size: N shard markers (each naming ``--langs`` parts, all present) are planted
+as a finished run would leave them, then a fresh process runs `curate.run.resume.committed_shards`
+(what `Run.run_shards` does before scheduling) and reports its wall time, the requests it sent
+(S3: counted on boto3's client; local: listings and file reads) and its peak RSS. The S3 store is
+moto's standalone server on loopback, the one the tests use. The old scan (a GET and an existence
+check per marker and a HEAD per part, one after another) is timed on the smallest size alone, as
+the reference: it grows the same way with N, and at 100,000 shards would take hours.
+Writes bench/results/{tag}.json and .md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO))
+
+MEASURE = r"""
+import json, resource, sys, time
+from collections import Counter
+from curate.config import PipelineConfig
+from curate.run import resume
+from curate.stages.shard import shard_id, shard_marker
+from curate.store import storage
+output, n, old = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "old"
+cfg = PipelineConfig(input="/unused", output=output)
+shards = [f"s3://commoncrawl/crawl-data/CC-MAIN-2099-01/segments/{i // 1000}/warc/shard-{i:06d}.warc.gz" for i in range(n)]
+sent = Counter()
+if storage.is_s3(output):
+    storage._s3_client().meta.events.register("before-call.s3.*", lambda model, **kw: sent.update([model.name]))
+else:  # local: count what the scan asks of the file system
+    import os
+    real_walk, real_read = os.walk, storage.read_bytes
+    def walk(*a, **k):
+        for x in real_walk(*a, **k):
+            sent["directories listed"] += 1
+            yield x
+    def read_bytes(uri):
+        sent["files read"] += 1
+        return real_read(uri)
+    os.walk, storage.read_bytes = walk, read_bytes
+t = time.time()
+if old:  # the scan before: per shard a marker check and read, then an existence check per part
+    committed = 0
+    for uri in shards:
+        m_uri = shard_marker(cfg, shard_id(uri))
+        m = json.loads(storage.read_text(m_uri)) if storage.exists(m_uri) else None
+        if m and all(storage.exists(storage.join(output, "_work", p["path"])) for p in m["parts"].values()):
+            committed += 1
+else:
+    committed = len(resume.committed_shards(cfg, shards)[0])
+wall = time.time() - t
+print(json.dumps({"wall_s": wall, "committed": committed, "requests": dict(sent),
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def plant(output: str, n: int, langs: int, s3=None, parts_too: bool = True, manifest: bool = True) -> None:
+    """Markers (and their parts, and the driver's manifest chunks) as a finished run leaves them."""
+    from curate.config import PipelineConfig
+    from curate.stages.shard import shard_id, shard_marker, work_dir
+    from curate.store import storage
+
+    cfg = PipelineConfig(input="/unused", output=output)
+    codes = [f"{'abcdefghijklmnopqrstuvwxyz'[i % 26]}{'abcdefghijklmnopqrstuvwxyz'[i // 26]}a_Latn" for i in range(langs)]
+
+    def one(i: int) -> None:
+        uri = f"s3://commoncrawl/crawl-data/CC-MAIN-2099-01/segments/{i // 1000}/warc/shard-{i:06d}.warc.gz"
+        sid = shard_id(uri)
+        parts = {c: {"path": f"shards/{sid}/{c}.parquet", "rows": 600} for c in codes}
+        rows = [{"stage": "lid_threshold", "language": c, "reason": "kept", "count": 600} for c in codes]
+        for p in parts.values() if parts_too else ():
+            storage.write_bytes(storage.join(work_dir(cfg), p["path"]), b"PAR1")
+        marker = {"shard": uri, "shard_id": sid, "parts": parts, "config_hash": cfg.config_hash, "counters": rows}
+        storage.write_text(shard_marker(cfg, sid), json.dumps(marker))
+        return marker
+
+    with ThreadPoolExecutor(32 if s3 else 4) as pool:
+        markers = list(pool.map(one, range(n)))
+    if manifest:
+        from curate.run import resume
+
+        for i in range(0, n, resume.MANIFEST_CHUNK):
+            resume.write_manifest_chunk(cfg, markers[i:i + resume.MANIFEST_CHUNK])
+
+
+def measure(output: str, n: int, env: dict, old: bool = False) -> dict:
+    proc = subprocess.run([sys.executable, "-c", MEASURE, output, str(n), "old" if old else "new"], capture_output=True,
+                          text=True, env={**os.environ, **env}, cwd=REPO)
+    if proc.returncode != 0:
+        raise SystemExit(f"scan of {n} shards on {output} failed:\n{proc.stderr[-3000:]}")
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    if res["committed"] != n:
+        raise SystemExit(f"scan of {n} shards on {output} found {res['committed']} committed, expected {n}")
+    return res
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shards", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--store", nargs="+", default=["local", "s3"], choices=["local", "s3"])
+    ap.add_argument("--langs", type=int, default=5, help="parts per shard marker (real shards: ~50)")
+    ap.add_argument("--tag", default="snapshot-scan")
+    a = ap.parse_args()
+    rows, smallest = [], min(a.shards)
+    for store in a.store:
+        for n in sorted(a.shards):
+            env, world, tmp = {}, None, tempfile.mkdtemp(prefix="curate-scan-")
+            if store == "s3":
+                from tests.production.s3env import CREDS, S3World
+
+                world = S3World()
+                env = {**CREDS, "CURATE_S3_ENDPOINT_URL": world.endpoint}
+                os.environ.update(env)
+                from curate.store import storage
+
+                storage._s3_client.cache_clear()
+                output = f"s3://out/scan-{n}"
+            else:
+                output = os.path.join(tmp, "out")
+            t = time.time()
+            # parts only where a scan reads them (the old scan, smallest size): the new one never touches them
+            plant(output, n, a.langs, s3=world, parts_too=n == smallest)
+            print(f"{store} {n}: planted in {time.time() - t:.0f}s", flush=True)
+            row = {"store": store, "shards": n, "parts": n * a.langs, "finished_run": measure(output, n, env)}
+            if n == smallest:
+                row["old_scan"] = measure(output, n, env, old=True)
+                from curate.config import PipelineConfig
+                from curate.run import resume
+                from curate.store import storage
+
+                storage.delete_prefix(resume.manifest_dir(PipelineConfig(input="/unused", output=output)))
+                row["no_manifest"] = measure(output, n, env)  # the driver was killed before writing any chunk
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+            if world:
+                world.stop()
+            shutil.rmtree(tmp, ignore_errors=True)
+    (HERE.parent / "results" / f"{a.tag}.json").write_text(json.dumps(rows, indent=1))
+    fmt = lambda r: f"{r['wall_s']:.2f} s, " + ", ".join(f"{k} {v:,}" for k, v in sorted(r["requests"].items())) + \
+        f", {r['peak_rss_mb']:.0f} MB"  # noqa: E731
+    lines = [f"# Resume scan at snapshot scale ({a.langs} parts per shard)", "",
+             "Each cell: scan wall time, requests sent, peak RSS of the scanning process.", "",
+             "| store | shards | resume after a finished run | driver killed before any manifest chunk | "
+             "old scan (a request per marker and per part) |", "|---|---:|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['store']} | {r['shards']:,} | {fmt(r['finished_run'])} | "
+                     f"{fmt(r['no_manifest']) if 'no_manifest' in r else ''} | {fmt(r['old_scan']) if 'old_scan' in r else ''} |")
+    (HERE.parent / "results" / f"{a.tag}.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
