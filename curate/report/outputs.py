@@ -43,34 +43,38 @@ def language_summary(counters: Counters, languages: list[str], info: dict[str, d
     return out
 
 
-def write_outputs(cfg: PipelineConfig, shards, markers, counters: Counters, dedup_results, finals,
+# what `curate audit ingest` summarised: a new run of the same output carries it into stats.json and the card
+AUDIT_SUMMARY = "audits/summary.json"
+
+
+def write_outputs(cfg: PipelineConfig, shards, shard_info: dict, counters: Counters, dedup_results, finals,
                   failed: list[dict], timings: dict, started: float) -> str:
     """stats.json, the card and its pictures, then run.json with the card's wall time and the whole
     run's (from `started`, a time.time()) in its timings."""
     languages = sorted(dedup_results)
-    info: dict[str, dict] = {}
-    for m in markers:  # per-language settings the shard tasks used (same in every shard of a run)
-        for lang, d in m.get("languages", {}).items():
-            info.setdefault(lang, d)
-    lid_models = sorted({json.dumps(m["lid_model"], sort_keys=True) for m in markers if "lid_model" in m})
+    info = shard_info["languages"]  # per-language settings the shard tasks used (same in every shard of a run)
+    lid_models = shard_info["lid_models"]
     stats = {
         "snapshot": cfg.snapshot if not cfg.input else None,
         "input": cfg.input,
         "config_hash": cfg.config_hash,
         "config": {k: v for k, v in cfg.to_dict().items() if k not in ("output", "ray_address", "num_cpus")},
-        "shards": {"total": len(shards), "committed": len(markers), "failed": [f["shard"] for f in failed]},
+        "shards": {"total": len(shards), "committed": shard_info["committed"], "failed": [f["shard"] for f in failed]},
         "lid_model": json.loads(lid_models[0]) if lid_models else None,
         "languages": language_summary(counters, languages, info),
         "dedup": {l: {k: r[k] for k in ("partitions", "rounds", "clustered_docs")} for l, r in dedup_results.items()},
         "files": sorted(f for m in finals for f in m["files"]),
         "counters": counters.to_rows(),
     }
+    audits = storage.join(cfg.output, AUDIT_SUMMARY)
+    if storage.exists(audits):
+        stats["audits"] = json.loads(storage.read_text(audits))
     storage.write_text(storage.join(cfg.output, "stats.json"), json.dumps(stats, indent=1, sort_keys=True))
     t = time.time()
     card = write_card(cfg, stats)  # card, pictures, rehydration weights, diff against the previous card
     timings["card_s"] = time.time() - t
     timings["total_s"] = time.time() - started
     run_info = {"timings": timings, "failures": failed,
-                "shard_cpu_seconds": {m["shard_id"]: m.get("cpu_seconds") for m in markers}}
+                "shard_cpu_seconds": shard_info["shard_cpu_seconds"]}
     storage.write_text(storage.join(cfg.output, "run.json"), json.dumps(run_info, indent=1, sort_keys=True))
     return card

@@ -22,6 +22,7 @@ from curate import patches
 from curate.config import PipelineConfig
 from curate.patches import ray_monitors
 from curate.run import resume
+from curate.run.tally import ShardTally
 from curate.stages import dedup, dedup_index, shuffle
 from curate.stages.finalize import finalize_group
 from curate.stages.shard import process_shard, shard_id, work_dir
@@ -114,12 +115,17 @@ class Run:
         return storage.join(self.work, rel)
 
     # ------------------------------------------------------------ stage 1
-    def run_shards(self, shards: list[str]) -> list[dict]:
+    def run_shards(self, shards: list[str]) -> ShardTally:
         cfg = self.cfg
         t = time.time()
+        tally = ShardTally(shards)
         markers, pending = resume.committed_shards(cfg, shards)
+        committed_before = len(markers)
+        for uri, m in markers.items():
+            tally.add(uri, m)
+        del markers
         self.timings["resume_scan_s"] = time.time() - t
-        log(f"{len(shards)} shards: {len(markers)} already committed, {len(pending)} to process "
+        log(f"{len(shards)} shards: {committed_before} already committed, {len(pending)} to process "
             f"(found in {self.timings['resume_scan_s']:.1f}s)")
         quarantined = resume.quarantined(cfg)
         manifest = resume.ManifestWriter(cfg)
@@ -143,7 +149,7 @@ class Run:
                 fail_uri = storage.join(self.work, "failed", shard_id(uri) + ".json")
                 try:
                     m = ray.get(ref)
-                    markers[uri] = m
+                    tally.add(uri, m)
                     manifest.add(m)
                     done_now.merge(Counters.from_rows(m["counters"]))
                     if resume.key(fail_uri) in quarantined:  # an earlier run's quarantine record
@@ -156,10 +162,10 @@ class Run:
                     log(f"shard FAILED after {cfg.shard_retries + 1} attempts: {uri}: {err['error'][:200]}")
             if time.time() - last >= cfg.progress_interval_s or not refs:
                 last = time.time()
-                self._progress(len(markers) + len(self.failures), len(shards), done_now, time.time() - start)
+                self._progress(tally.committed + len(self.failures), len(shards), done_now, time.time() - start)
         manifest.flush()
         self.timings["shard_stage_s"] = time.time() - start  # from submission to the last shard's result
-        return [markers[u] for u in shards if u in markers]
+        return tally
 
     def _progress(self, done: int, total: int, c: Counters, elapsed: float) -> None:
         read = c.total("read", reason="kept")
@@ -300,15 +306,11 @@ def run_pipeline(cfg: PipelineConfig) -> int:
     log(f"Ray: {int(res.get('CPU', 0))} CPUs on {len([n for n in ray.nodes() if n['Alive']])} node(s); output {cfg.output}")
     run = Run(cfg)
     run.timings["start_s"] = time.time() - t0  # listing the shards and starting (or joining) Ray
-    markers = run.run_shards(shards)
+    tally = run.run_shards(shards)
 
     t1 = time.time()
-    parts_by_lang: dict[str, list[dict]] = {}
-    counters = Counters()
-    for m in markers:
-        counters.merge(Counters.from_rows(m["counters"]))
-        for lang, p in sorted(m["parts"].items()):
-            parts_by_lang.setdefault(lang, []).append(p)
+    parts_by_lang = tally.parts_by_lang()
+    counters = tally.counters
     docs_by_lang = {l: counters.total("lid_threshold", l, "kept") for l in parts_by_lang}
     dedup_results = run.run_dedup(parts_by_lang)
     run.timings["dedup_s"] = time.time() - t1
@@ -325,17 +327,13 @@ def run_pipeline(cfg: PipelineConfig) -> int:
     for m in finals:
         counters.merge(Counters.from_rows(m["counters"]))
     run.timings["finalize_s"] = time.time() - t2
-    run.timings["shard_cpu_s"] = sum(m.get("cpu_seconds", 0) for m in markers)
+    run.timings["shard_cpu_s"] = sum(v or 0 for v in tally.shard_cpu.values())
     run.timings["finalize_cpu_s"] = sum(m.get("cpu_seconds", 0) for m in finals)
-    stage_cpu: dict[str, float] = {}
-    for m in markers:
-        for k, v in m.get("stage_cpu_seconds", {}).items():
-            stage_cpu[k] = round(stage_cpu.get(k, 0.0) + v, 3)
-    run.timings["stage_cpu_s"] = stage_cpu
+    run.timings["stage_cpu_s"] = dict(sorted(tally.stage_cpu.items()))
 
     failed = [json.loads(storage.read_text(u)) for u in storage.list_files(storage.join(run.work, "failed"), ".json")]
     failed = [f for f in failed if f["shard"] in set(shards)]
-    card = write_outputs(cfg, shards, markers, counters, dedup_results, finals, failed, run.timings, started=t0)
+    card = write_outputs(cfg, shards, tally.shard_info(), counters, dedup_results, finals, failed, run.timings, started=t0)
     log(f"done in {run.timings['total_s']:.1f}s: dataset in {storage.join(cfg.output, 'data')}, card {card}")
     if failed:
         log(f"{len(failed)} shard(s) FAILED; see `curate status {cfg.output}`:")
