@@ -9,66 +9,20 @@ CPU is the larger of two numbers:
 The second is needed when workers/sandbox children are not reaped by the measured process (datatrove's
 forkserver pool); the first catches short-lived children that lived between two polls.
 Peak RSS per process is VmHWM; tree PSS is the sum of smaps_rollup Pss over the live tree (shared pages
-counted once), sampled every --pss-interval.
+counted once), sampled every --pss-interval. `measure_pinned` (bench/run.py's runs) adds `taskset` and the
+CPU time other work took on the pinned CPUs meanwhile.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _proc_table() -> dict[int, tuple[int, float, int]]:
-    """pid -> (ppid, own cpu seconds, starttime) for every process visible in /proc."""
-    out = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                raw = f.read()
-        except OSError:
-            continue
-        rest = raw[raw.rindex(b")") + 2:].split()  # fields from 3 (state) on; comm may contain spaces
-        out[int(name)] = (int(rest[1]), (int(rest[11]) + int(rest[12])) / TICK, int(rest[19]))
-    return out
-
-
-def _status_kb(pid: int, keys=("VmHWM:", "VmRSS:")) -> dict:
-    res = {}
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                for k in keys:
-                    if line.startswith(k):
-                        res[k[:-1]] = int(line.split()[1])
-    except OSError:
-        pass
-    return res
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode(errors="replace").strip()[:160]
-    except OSError:
-        return "?"
+from jsonfile import write_json
+from procfs import children_of, cmdline, cpu_busy_steal_s, proc_table, pss_kb, status_kb, tree
 
 
 def measure(cmd: list[str], *, env: dict | None = None, cwd: str | None = None, interval: float = 0.05,
@@ -83,29 +37,22 @@ def measure(cmd: list[str], *, env: dict | None = None, cwd: str | None = None, 
     samples = 0
     rusage = status = None
     while True:
-        table = _proc_table()
-        children: dict[int, list[int]] = {}
-        for pid, (ppid, _, _) in table.items():
-            children.setdefault(ppid, []).append(pid)
-        tree, stack = [], [root] if root in table else []
-        while stack:
-            pid = stack.pop()
-            tree.append(pid)
-            stack.extend(children.get(pid, ()))
+        table = proc_table()
+        live = tree(root, children_of(table)) if root in table else []
         tree_rss = 0
-        for pid in tree:
+        for pid in live:
             key = (pid, table[pid][2])
             rec = seen.get(key)
             if rec is None:
-                rec = seen[key] = {"pid": pid, "cpu": 0.0, "hwm_kb": 0, "cmd": _cmdline(pid)}
+                rec = seen[key] = {"pid": pid, "cpu": 0.0, "hwm_kb": 0, "cmd": cmdline(pid) or "?"}
             rec["cpu"] = max(rec["cpu"], table[pid][1])
-            st = _status_kb(pid)
+            st = status_kb(pid, ("VmHWM", "VmRSS"))
             rec["hwm_kb"] = max(rec["hwm_kb"], st.get("VmHWM", 0))
             tree_rss += st.get("VmRSS", 0)
         peak_tree_rss = max(peak_tree_rss, tree_rss)
         now = time.perf_counter()
-        if tree and now - last_pss >= pss_interval:
-            peak_tree_pss = max(peak_tree_pss, sum(_pss_kb(pid) for pid in tree))
+        if live and now - last_pss >= pss_interval:
+            peak_tree_pss = max(peak_tree_pss, sum(pss_kb(pid) for pid in live))
             last_pss = now
         samples += 1
         wpid, status, rusage = os.wait4(root, os.WNOHANG)
@@ -138,6 +85,26 @@ def measure(cmd: list[str], *, env: dict | None = None, cwd: str | None = None, 
     }
 
 
+def measure_pinned(cmd: list[str], cpus: str, env: dict, stdout_path: Path, stderr_path: Path) -> dict:
+    """measure() of `taskset -c CPUS cmd`, plus how busy the pinned CPUs were with other work (the noise:
+    the host is shared). stdout and stderr go to two files; "log" names the stderr one."""
+    cpu_ids = [f"cpu{c}" for c in cpus.split(",")]
+    before = [cpu_busy_steal_s(c) for c in cpu_ids]
+    with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
+        m = measure(["taskset", "-c", cpus] + cmd, env=env, stdout=out, stderr=err,
+                    interval=0.05 if len(cpu_ids) == 1 else 0.2)
+    after = [cpu_busy_steal_s(c) for c in cpu_ids]
+    busy = sum(a[0] - b[0] for a, b in zip(after, before))
+    steal = sum(a[1] - b[1] for a, b in zip(after, before))
+    m["noise"] = {
+        "other_busy_s_on_pinned_cpus": round(busy - m["cpu_s"], 2),  # >0: someone else ran there too
+        "steal_s": round(steal, 2),
+        "loadavg_after": open("/proc/loadavg").read().split()[:3],
+    }
+    m["log"] = str(stderr_path)
+    return m
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--self-pin", type=int, help="pin this poller to that CPU (keep it off the measured core)")
@@ -152,11 +119,7 @@ def main():
     if a.self_pin is not None:
         os.sched_setaffinity(0, {a.self_pin})
     res = measure(cmd, interval=a.interval, pss_interval=a.pss_interval, stdout=sys.stderr)
-    text = json.dumps(res, indent=1)
-    if a.out:
-        with open(a.out, "w") as f:
-            f.write(text)
-    print(text)
+    print(write_json(res, a.out))
     sys.exit(0 if res["rc"] == 0 else 1)
 
 

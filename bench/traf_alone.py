@@ -10,9 +10,10 @@ Prints a JSON line: records, decoded, extracted (non-empty), extract_s, latency 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
+
+from jsonfile import write_json
 
 
 def decode(body: bytes) -> str | None:
@@ -70,11 +71,7 @@ def main():
         "extract_s": round(sum(lat), 3), "process_s": round(time.perf_counter() - t_start, 3),
         "latency_ms": {"p50": q(0.5), "p90": q(0.9), "p99": q(0.99), "max": q(1.0)},
     }
-    out = json.dumps(res)
-    if a.json:
-        with open(a.json, "w") as f:
-            f.write(out)
-    print(out)
+    print(write_json(res, a.json, indent=None))
     sys.exit(0)
 
 

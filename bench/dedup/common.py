@@ -1,4 +1,5 @@
-"""Shared pieces of the dedup benchmark: FineWeb2 shingles, union-find, clustering agreement.
+"""Shared pieces of the dedup benchmark: FineWeb2 shingles, union-find, clustering agreement. Importing it
+puts the repository and bench/ (measure.py, procfs.py, run_failed.py, ...) on sys.path.
 
 Shingles are exactly what datatrove's `MinhashDedupSignature` hashes: `simplify_text` with the default
 `TextNormConfig`, the language's word tokenizer (`filters.tokenizers.word_tokenizer(lang)[0]`, which is
@@ -15,10 +16,13 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-if REPO not in sys.path:
-    sys.path.insert(0, REPO)
+BENCH = os.path.join(REPO, "bench")
+for _p in (REPO, BENCH):  # after bench/dedup itself, so that its modules come first
+    if _p not in sys.path:
+        sys.path.insert(1, _p)
 
-N_GRAMS, BANDS, ROWS = 5, 14, 8
+from datatrove_minhash import BANDS, N_GRAMS, ROWS  # noqa: E402  FineWeb2's MinHash parameters
+
 WORK_DEFAULT = os.environ.get("CURATE_DEDUP_BENCH_WORK", "/tmp/curate-dedup-bench")
 
 # iso-639-1 (lingua sentence dirs) -> FineWeb2 code; one language per script family asked for.

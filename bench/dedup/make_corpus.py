@@ -33,7 +33,6 @@ import random
 import string
 
 import numpy as np
-
 from common import LANGS, WORK_DEFAULT, tokenizer
 
 SENTENCES_DIR = "/work/shared/data/lid_dev_lingua"

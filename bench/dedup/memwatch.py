@@ -17,44 +17,16 @@ import os
 import threading
 import time
 
+import common  # noqa: F401  (puts bench/ on sys.path)
+from jsonfile import write_json
+from procfs import children_of, cmdline, proc_table, status_kb, tree
+
 KEYS = ("VmRSS", "RssAnon", "RssShmem", "RssFile")
 
 
-def _table() -> dict[int, int]:
-    out = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", "rb") as f:
-                    raw = f.read()
-                out[int(name)] = int(raw[raw.rindex(b")") + 2:].split()[1])
-            except (OSError, ValueError, IndexError):
-                pass
-    return out
-
-
-def _cmd(pid: int, limit: int = 160) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode(errors="replace").strip()[:limit]
-    except OSError:
-        return ""
-
-
-def _status(pid: int) -> dict:
-    res = {}
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                k = line.split(":", 1)[0]
-                if k in KEYS:
-                    res[k] = int(line.split()[1])
-    except OSError:
-        pass
-    return res
-
-
 def kind(cmd: str) -> str:
+    """A process of a curate dedup run, by its command line: "worker" (a Ray worker), "driver" (methods.py)
+    or "ray_system" (Ray's own daemons)."""
     if (cmd.startswith("ray::") and "Agent" not in cmd) or "default_worker.py" in cmd:  # not ray::DashboardAgent
         return "worker"
     if "methods.py" in cmd:
@@ -69,28 +41,22 @@ def watch(match: list[str], stop: threading.Event | None = None, interval: float
     root = None
     t0 = time.time()
     while not (stop and stop.is_set()):
-        table = _table()
+        table = proc_table()
         if root is None or root not in table:
             if root is not None:
                 break  # the watched tree is gone
-            root = next((p for p in table if p != os.getpid() and all(m in _cmd(p, 100_000) for m in match)), None)
+            root = next((p for p in table if p != os.getpid() and all(m in cmdline(p, 100_000) for m in match)), None)
             if root is None:
                 if time.time() - t0 > appear_timeout:
                     break
                 time.sleep(interval)
                 continue
-        children: dict[int, list[int]] = {}
-        for pid, ppid in table.items():
-            children.setdefault(ppid, []).append(pid)
-        stack = [root]
-        while stack:
-            pid = stack.pop()
-            stack.extend(children.get(pid, ()))
-            st = _status(pid)
+        for pid in tree(root, children_of(table)):
+            st = status_kb(pid, KEYS)
             if not st:
                 continue
             rec = peaks.setdefault(pid, {k: 0 for k in KEYS} | {"cmd": ""})
-            c = _cmd(pid)
+            c = cmdline(pid)
             if c.startswith("ray::") or not rec["cmd"]:
                 rec["cmd"] = c  # Ray workers retitle themselves per task
             for k in KEYS:
@@ -131,10 +97,7 @@ def main():
     ap.add_argument("--out")
     a = ap.parse_args()
     res = watch(a.match, interval=a.interval)
-    text = json.dumps(res, indent=1)
-    if a.out:
-        with open(a.out, "w") as f:
-            f.write(text)
+    write_json(res, a.out)
     print(json.dumps(res["by_kind"], indent=1))
 
 

@@ -24,10 +24,10 @@ import glob
 import json
 import os
 import shutil
-import sys
 import time
 
-from common import BANDS, N_GRAMS, ROWS, UnionFind, shingle_set
+from common import BANDS, ROWS, UnionFind, shingle_set
+from datatrove_minhash import fineweb2_config, minhash
 
 # --------------------------------------------------------------------------------------------------
 # datasketch
@@ -62,58 +62,28 @@ def run_datasketch(docs: list[dict], lang: str) -> dict[str, str]:
 # datatrove
 
 
-def _dt_shim():
-    """datatrove.pipeline.dedup/__init__ imports `tokenizers` (via exact substrings); MinHash does not
-    need it. Same workaround as bench/datatrove_fineweb2.py when the package is missing."""
-    import types
-
-    try:
-        import datatrove.pipeline.dedup  # noqa: F401
-    except ImportError:
-        import datatrove.pipeline as dp
-
-        pkg = types.ModuleType("datatrove.pipeline.dedup")
-        pkg.__path__ = [os.path.join(os.path.dirname(dp.__file__), "dedup")]
-        sys.modules["datatrove.pipeline.dedup"] = pkg
-
-
-def _dt_config():
-    _dt_shim()
-    from datatrove.pipeline.dedup.minhash import MinhashConfig
-    from datatrove.utils.hashing import HashConfig
-
-    return MinhashConfig(n_grams=N_GRAMS, num_buckets=BANDS, hashes_per_bucket=ROWS,
-                         hash_config=HashConfig(precision=64, hash_fc="xxhash"))
-
-
 def dt_stage(stage: int, input_dir: str, work: str, lang: str, workers: int = 1) -> None:
     """Run one datatrove MinHash stage (1-4). Stage 1 clears WORK first."""
-    _dt_shim()
     from datatrove.executor import LocalPipelineExecutor
-    from datatrove.pipeline.dedup.minhash import (
-        MinhashDedupBuckets,
-        MinhashDedupCluster,
-        MinhashDedupFilter,
-        MinhashDedupSignature,
-    )
     from datatrove.pipeline.readers import JsonlReader
     from datatrove.pipeline.writers import JsonlWriter
 
-    cfg = _dt_config()
+    mh = minhash()
+    cfg = fineweb2_config()
     n_files = len(glob.glob(os.path.join(input_dir, "*.jsonl.gz")))
     sigs, buckets, clusters = (os.path.join(work, x) for x in ("sigs", "buckets", "clusters"))
     if stage == 1:
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(work)
-        pipe, tasks = [JsonlReader(input_dir), MinhashDedupSignature(sigs, config=cfg, language=lang)], n_files
+        pipe, tasks = [JsonlReader(input_dir), mh.MinhashDedupSignature(sigs, config=cfg, language=lang)], n_files
     elif stage == 2:
-        pipe, tasks = [MinhashDedupBuckets(sigs, buckets, config=cfg)], cfg.num_buckets
+        pipe, tasks = [mh.MinhashDedupBuckets(sigs, buckets, config=cfg)], cfg.num_buckets
     elif stage == 3:
-        pipe, tasks = [MinhashDedupCluster(buckets, clusters, config=cfg, save_cluster_id=True,
+        pipe, tasks = [mh.MinhashDedupCluster(buckets, clusters, config=cfg, save_cluster_id=True,
                                            save_cluster_size=True)], 1
     elif stage == 4:
         pipe = [JsonlReader(input_dir),
-                MinhashDedupFilter(clusters, exclusion_writer=JsonlWriter(os.path.join(work, "removed")),
+                mh.MinhashDedupFilter(clusters, exclusion_writer=JsonlWriter(os.path.join(work, "removed")),
                                    load_cluster_ids=True, load_cluster_sizes=True),
                 JsonlWriter(os.path.join(work, "kept"))]
         tasks = n_files

@@ -21,16 +21,23 @@ Definitions (every figure is over pairs of documents of the same language):
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 from itertools import combinations
 
 import numpy as np
-
-from common import LANGS, WORK_DEFAULT, adjusted_rand_index, co_clustered_pairs, labels_from_pairs, \
-    lsh_probability, pairwise_f1, shingle_set
+from common import (
+    LANGS,
+    WORK_DEFAULT,
+    adjusted_rand_index,
+    co_clustered_pairs,
+    labels_from_pairs,
+    lsh_probability,
+    pairwise_f1,
+    shingle_set,
+)
+from jsonfile import write_json
 
 BUCKETS = [(0.3, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0), (1.0, 1.01)]
 
@@ -104,30 +111,31 @@ def merge(evals: list[dict]) -> dict:
         if e["found_pairs"]:
             p5 += round(e["precision@0.5"] * e["found_pairs"])
             p8 += round(e["precision@0.8"] * e["found_pairs"])
-        for k, b in e["by_bucket"].items():
-            t = buckets.setdefault(k, {"pairs": 0, "found": 0, "lsh_w": 0.0})
-            t["pairs"] += b["pairs"]
-            t["found"] += b["found"]
-            t["lsh_w"] += (b["lsh_p"] or 0.0) * b["pairs"]
-        for k, b in e["by_edit"].items():
-            t = edits.setdefault(k, {"pairs": 0, "found": 0, "j_w": 0.0})
-            t["pairs"] += b["pairs"]
-            t["found"] += b["found"]
-            t["j_w"] += b["mean_j"] * b["pairs"]
+        _add_weighted(buckets, e["by_bucket"], "lsh_p")
+        _add_weighted(edits, e["by_edit"], "mean_j")
     out["recall@0.8"] = hi_found / out["true_pairs_j>=0.8"] if out["true_pairs_j>=0.8"] else None
     out["precision@0.5"] = p5 / out["found_pairs"] if out["found_pairs"] else None
     out["precision@0.8"] = p8 / out["found_pairs"] if out["found_pairs"] else None
     out["by_bucket"] = {k: {"pairs": v["pairs"], "found": v["found"],
-                            "lsh_p": v["lsh_w"] / v["pairs"] if v["pairs"] else None} for k, v in buckets.items()}
-    out["by_edit"] = {k: {"pairs": v["pairs"], "found": v["found"], "mean_j": v["j_w"] / v["pairs"]}
+                            "lsh_p": v["w"] / v["pairs"] if v["pairs"] else None} for k, v in buckets.items()}
+    out["by_edit"] = {k: {"pairs": v["pairs"], "found": v["found"], "mean_j": v["w"] / v["pairs"]}
                       for k, v in edits.items()}
     return out
 
 
+def _add_weighted(into: dict, rows: dict, mean_key: str) -> None:
+    """Add one language's {key: {pairs, found, mean_key}} rows to `into`, the mean weighted by pairs ("w")."""
+    for k, b in rows.items():
+        t = into.setdefault(k, {"pairs": 0, "found": 0, "w": 0.0})
+        t["pairs"] += b["pairs"]
+        t["found"] += b["found"]
+        t["w"] += (b[mean_key] or 0.0) * b["pairs"]
+
+
 def run_quality(langs: list[str], bases: int = 30, seed: int = 0, methods=("datasketch", "datatrove", "curate"),
                 work: str = WORK_DEFAULT, num_cpus: int = 2, log=print) -> dict:
-    from make_corpus import near_dup_corpus
     import methods as M
+    from make_corpus import near_dup_corpus
 
     methods = list(methods)
     skipped = {}
@@ -186,11 +194,7 @@ def main():
     a = ap.parse_args()
     res = run_quality(a.langs.split(","), a.bases, a.seed, a.methods.split(","), a.work,
                       log=lambda s: print(s, file=sys.stderr))
-    text = json.dumps(res, indent=1, default=float)
-    if a.out:
-        with open(a.out, "w") as f:
-            f.write(text)
-    print(text)
+    print(write_json(res, a.out, default=float))
 
 
 if __name__ == "__main__":

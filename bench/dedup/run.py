@@ -21,6 +21,7 @@ import sys
 import time
 
 from common import LANGS, REPO, WORK_DEFAULT
+from jsonfile import write_json
 
 RESULTS = os.path.join(REPO, "bench", "results")
 
@@ -48,6 +49,21 @@ def _rate(found, pairs):
     return "–" if not pairs else f"{found / pairs:.3f}"
 
 
+def _found_rows(q: dict, by: str, third) -> list[str]:
+    """Rows of a found-rate table (q["overall"][method][by]): key, pairs, third(row), each method's rate."""
+    ms = q["methods"]
+    return [f"| {k} | {v['pairs']} | {third(v)} | " + " | ".join(_rate(q["overall"][m][by][k]["found"], v["pairs"]) for m in ms) + " |"
+            for k, v in (q["overall"][ms[0]][by].items() if ms else [])]
+
+
+DT_STAGES = ("signatures", "buckets", "cluster", "filter")  # speed.DT_STAGES' names (no import: it pulls measure)
+
+
+def _size_rows(s: dict, keys: list[str], more: list[str]) -> list[str]:
+    """One row per corpus size of the speed results: those summary figures, no decimals."""
+    return [f"| {n} | " + " | ".join(_f(v["summary"].get(k), 0) for k in keys + more) + " |" for n, v in s["by_size"].items()]
+
+
 def render(res: dict) -> str:
     L = [f"# Dedup benchmark ({res['started']})", "",
          f"`{res['command']}` — {res['host']['cpus']} CPUs, load average at start {res['host']['loadavg']}, "
@@ -73,14 +89,10 @@ def render(res: dict) -> str:
         L += ["", "Found rate by true-Jaccard bucket (all pairs of a language with J in the bucket); `LSH p` = mean "
               "1-(1-J^8)^14 of the bucket's pairs (candidate probability of one pair; clusters add transitivity).", "",
               "| J bucket | pairs | LSH p | " + " | ".join(q["methods"]) + " |", "|---|---|---|" + "---|" * len(q["methods"])]
-        for b, v in q["overall"][q["methods"][0]]["by_bucket"].items() if q["methods"] else []:
-            L.append(f"| {b} | {v['pairs']} | {_f(v['lsh_p'])} | " + " | ".join(
-                _rate(q["overall"][m]["by_bucket"][b]["found"], v["pairs"]) for m in q["methods"]) + " |")
+        L += _found_rows(q, "by_bucket", lambda v: _f(v["lsh_p"]))
         L += ["", "Found rate of (base, variant) pairs by edit type (mean true J of those pairs):", "",
               "| variant | pairs | mean J | " + " | ".join(q["methods"]) + " |", "|---|---|---|" + "---|" * len(q["methods"])]
-        for k, v in q["overall"][q["methods"][0]]["by_edit"].items() if q["methods"] else []:
-            L.append(f"| {k} | {v['pairs']} | {v['mean_j']:.3f} | " + " | ".join(
-                _rate(q["overall"][m]["by_edit"][k]["found"], v["pairs"]) for m in q["methods"]) + " |")
+        L += _found_rows(q, "by_edit", lambda v: f"{v['mean_j']:.3f}")
         L += ["", "recall@0.8 / precision@0.5 per language:", "",
               "| language | pairs J>=0.8 | " + " | ".join(q["methods"]) + " |", "|---|---|" + "---|" * len(q["methods"])]
         for lang in q["langs"]:
@@ -111,19 +123,14 @@ def render(res: dict) -> str:
         L += ["", "Per stage (docs/s/core; curate's split is Ray task execution time by task name, not process CPU):", "",
               "| docs | dt signatures | dt buckets | dt cluster | dt filter | curate signatures | curate bucketing | curate clustering | curate other |",
               "|---|---|---|---|---|---|---|---|---|"]
-        for n, v in s["by_size"].items():
-            sm = v["summary"]
-            L.append(f"| {n} | " + " | ".join(_f(sm.get(f"dt_{k}_docs_s_core"), 0) for k in ("signatures", "buckets", "cluster", "filter"))
-                     + " | " + " | ".join(_f(sm.get(f"cu_{k}_docs_s_core"), 0) for k in ("signatures", "bucketing", "clustering", "other")) + " |")
+        L += _size_rows(s, [f"dt_{k}_docs_s_core" for k in DT_STAGES],
+                        [f"cu_{k}_docs_s_core" for k in ("signatures", "bucketing", "clustering", "other")])
         L += ["", "Memory (MB, peak RSS of one process):", "",
               "| docs | dt signatures | dt buckets | dt cluster (1 task) | dt filter | curate Ray worker | worker private (RssAnon) | worker object-store pages (RssShmem) | curate driver | driver private | Ray daemons | curate tree |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-        for n, v in s["by_size"].items():
-            sm = v["summary"]
-            L.append(f"| {n} | " + " | ".join(_f(sm.get(f"dt_{k}_peak_rss_mb"), 0) for k in ("signatures", "buckets", "cluster", "filter"))
-                     + " | " + " | ".join(_f(sm.get(f"cu_{k}"), 0) for k in (
-                         "worker_peak_rss_mb", "worker_peak_anon_mb", "worker_peak_shmem_mb", "driver_peak_rss_mb",
-                         "driver_peak_anon_mb", "ray_system_peak_rss_mb", "peak_tree_rss_mb")) + " |")
+        L += _size_rows(s, [f"dt_{k}_peak_rss_mb" for k in DT_STAGES], [f"cu_{k}" for k in (
+            "worker_peak_rss_mb", "worker_peak_anon_mb", "worker_peak_shmem_mb", "driver_peak_rss_mb",
+            "driver_peak_anon_mb", "ray_system_peak_rss_mb", "peak_tree_rss_mb")])
         probs = {n: v["summary"].get("curate_problems") for n, v in s["by_size"].items() if v["summary"].get("curate_problems")}
         if probs:
             L += ["", f"**curate contract violations:** {json.dumps(probs)[:2000]}"]
@@ -162,8 +169,8 @@ def main():
         methods = ["datasketch", "datatrove"] + ([] if a.no_curate else ["curate"])
         res["quality"] = run_quality(a.langs.split(","), a.bases, a.seed, methods, a.work, a.workers, log=log)
     if not a.skip_speed:
-        from speed import DOCS_PER_PARTITION, SYNTH_LANG, run_speed
         import methods as M
+        from speed import DOCS_PER_PARTITION, SYNTH_LANG, run_speed
 
         with_curate = not a.no_curate and M.curate_available() is None
         if not a.no_curate and not with_curate:
@@ -175,8 +182,7 @@ def main():
     res["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     os.makedirs(RESULTS, exist_ok=True)
     md = render(res)
-    with open(os.path.join(RESULTS, f"dedup-{a.tag}.json"), "w") as f:
-        json.dump(res, f, indent=1, default=float)
+    write_json(res, os.path.join(RESULTS, f"dedup-{a.tag}.json"), default=float)
     with open(os.path.join(RESULTS, f"dedup-{a.tag}.md"), "w") as f:
         f.write(md)
     print(md)

@@ -31,11 +31,11 @@ import sys
 import time
 
 from common import HERE, REPO, WORK_DEFAULT, median
-
-sys.path.insert(0, os.path.join(REPO, "bench"))
-from make_corpus import SYNTH_LANG, synthetic_corpus  # noqa: E402
-from measure import measure  # noqa: E402
-from memwatch import Watcher  # noqa: E402
+from jsonfile import write_json
+from make_corpus import SYNTH_LANG, synthetic_corpus
+from measure import measure
+from memwatch import Watcher, kind
+from run_failed import check_run
 
 PY = sys.executable
 METHODS = os.path.join(HERE, "methods.py")
@@ -53,41 +53,28 @@ def _env():
     return env
 
 
-def _run(cmd: list[str], log_path: str, interval: float) -> dict:
+def _run(name: str, cmd: list[str], log_path: str, interval: float) -> dict:
+    """measure() one command (stdout and stderr appended to the log); RunFailed if it exits non-zero."""
     with open(log_path, "ab") as lf:
         m = measure(cmd, env=_env(), cwd=REPO, interval=interval, stdout=lf, stderr=lf)
-    if m["rc"] != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed (rc {m['rc']}), see {log_path}")
+    check_run(name, dict(m, log=log_path))
     return m
 
 
-def _peak_proc(m: dict) -> float:
-    """Largest VmHWM of one process of the tree. Not measure()'s peak_rss_mb: that also takes wait4's
-    ru_maxrss, which Linux carries across fork+exec (signal_struct.maxrss), so every child reports at
-    least this bench process's own peak RSS."""
-    return max((p["peak_rss_mb"] for p in m["processes"]), default=0.0)
-
-
 def _classify_ray(procs: list[dict]) -> dict:
-    """Peak RSS of Ray worker processes vs the driver vs Ray's own daemons."""
-    worker = driver = system = 0.0
-    cpu = {"worker": 0.0, "driver": 0.0, "system": 0.0}
+    """Peak RSS and CPU of Ray worker processes vs the driver vs Ray's own daemons (memwatch.kind)."""
+    peak = {"worker": 0.0, "driver": 0.0, "ray_system": 0.0}
+    cpu = {"worker": 0.0, "driver": 0.0, "ray_system": 0.0}
     n_workers = 0
     for p in procs:
-        cmd = p["cmd"]
-        if (cmd.startswith("ray::") and "Agent" not in cmd) or "default_worker.py" in cmd:  # not ray::DashboardAgent
-            worker = max(worker, p["peak_rss_mb"])
-            cpu["worker"] += p["cpu_s"]
-            n_workers += 1
-        elif "methods.py" in cmd:
-            driver = max(driver, p["peak_rss_mb"])
-            cpu["driver"] += p["cpu_s"]
-        else:
-            system = max(system, p["peak_rss_mb"])
-            cpu["system"] += p["cpu_s"]
-    return {"worker_peak_rss_mb": worker, "driver_peak_rss_mb": driver, "ray_system_peak_rss_mb": system,
-            "worker_processes": n_workers, "worker_cpu_s": round(cpu["worker"], 3),
-            "driver_cpu_s": round(cpu["driver"], 3), "ray_system_cpu_s": round(cpu["system"], 3)}
+        k = kind(p["cmd"])
+        peak[k] = max(peak[k], p["peak_rss_mb"])
+        cpu[k] += p["cpu_s"]
+        n_workers += k == "worker"
+    return {"worker_peak_rss_mb": peak["worker"], "driver_peak_rss_mb": peak["driver"],
+            "ray_system_peak_rss_mb": peak["ray_system"], "worker_processes": n_workers,
+            "worker_cpu_s": round(cpu["worker"], 3), "driver_cpu_s": round(cpu["driver"], 3),
+            "ray_system_cpu_s": round(cpu["ray_system"], 3)}
 
 
 # curate's dedup task names (stage functions of curate/stages/dedup.py, see methods._NamedTask) -> stage
@@ -124,9 +111,10 @@ def _timeline_split(path: str) -> dict:
 def run_datatrove(corpus: str, work: str, workers: int, log_path: str, interval: float, lang: str) -> dict:
     out = {"stages": {}}
     for s, name in DT_STAGES.items():
-        m = _run([PY, METHODS, "dt-stage", str(s), "--input", os.path.join(corpus, "jsonl"), "--work", work,
-                  "--lang", lang, "--workers", str(workers)], log_path, interval)
-        out["stages"][name] = {"cpu_s": m["cpu_s"], "wall_s": m["wall_s"], "peak_rss_mb": _peak_proc(m),
+        m = _run(f"datatrove stage {s} ({name})", [PY, METHODS, "dt-stage", str(s), "--input", os.path.join(corpus, "jsonl"),
+                                                    "--work", work, "--lang", lang, "--workers", str(workers)], log_path, interval)
+        # peak_rss_mb: the largest VmHWM of one process of the tree
+        out["stages"][name] = {"cpu_s": m["cpu_s"], "wall_s": m["wall_s"], "peak_rss_mb": m["peak_rss_mb"],
                                "peak_tree_rss_mb": m["peak_tree_rss_mb"], "processes": m["n_processes_seen"]}
     st = out["stages"]
     out["cpu_s"] = round(sum(v["cpu_s"] for v in st.values()), 3)
@@ -140,9 +128,9 @@ def run_curate(corpus: str, work: str, workers: int, log_path: str, interval: fl
                docs_per_partition: int | None, lang: str) -> dict:
     tl = os.path.join(work, "timeline.json")
     watcher = Watcher(["methods.py curate", os.path.join(work, "scratch")])
-    m = _run([PY, METHODS, "curate", "--parquet", os.path.join(corpus, "docs.parquet"), "--lang", lang,
-              "--work", os.path.join(work, "scratch"), "--num-cpus", str(workers), "--timeline", tl]
-             + ([] if docs_per_partition is None else ["--docs-per-partition", str(docs_per_partition)]),
+    cmd = [PY, METHODS, "curate", "--parquet", os.path.join(corpus, "docs.parquet"), "--lang", lang,
+           "--work", os.path.join(work, "scratch"), "--num-cpus", str(workers), "--timeline", tl]
+    m = _run("curate", cmd + ([] if docs_per_partition is None else ["--docs-per-partition", str(docs_per_partition)]),
              log_path, interval)
     info = {}
     with open(log_path, "rb") as f:
@@ -166,7 +154,7 @@ def run_curate(corpus: str, work: str, workers: int, log_path: str, interval: fl
 
 
 def run_ray_idle(workers: int, log_path: str, interval: float) -> dict:
-    m = _run([PY, METHODS, "ray-idle", "--num-cpus", str(workers)], log_path, interval)
+    m = _run("ray-idle", [PY, METHODS, "ray-idle", "--num-cpus", str(workers)], log_path, interval)
     return {"cpu_s": m["cpu_s"], "wall_s": m["wall_s"], "peak_tree_rss_mb": m["peak_tree_rss_mb"]}
 
 
@@ -264,10 +252,7 @@ def main():
     res = run_speed([int(x) for x in a.sizes.split(",")], a.reps, a.workers, a.work,
                     with_curate=not a.no_curate, docs_per_partition=a.docs_per_partition or None,
                     lang=a.lang, only=a.only, log=lambda s: print(s, file=sys.stderr))
-    text = json.dumps(res, indent=1)
-    if a.out:
-        with open(a.out, "w") as f:
-            f.write(text)
+    write_json(res, a.out)
     print(json.dumps({k: v["summary"] for k, v in res["by_size"].items()}, indent=1))
 
 
