@@ -17,6 +17,7 @@ LAYERS = [
     "filters",
     "curate.stages",
     "curate.report",
+    "curate.audit",
     "curate.run",
     "pipelines",
 ]

@@ -16,6 +16,12 @@ def run_cli(*args, timeout=1800):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
 
 
+def run_curate(*args, timeout=600):
+    """Run a `curate` subcommand as the console script does."""
+    return subprocess.run([sys.executable, "-m", "curate.run.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT)
+
+
 
 
 # Prepended to code run in a subprocess to prove it needs no network: every connection attempt fails.

@@ -220,6 +220,45 @@ def _lid_section(stats: dict) -> list[str]:
     return lines + [""]
 
 
+def _pct(s: dict) -> str:
+    return "–" if not s["n"] else f"{s['share']:.0%} [{s['ci95'][0]:.0%}, {s['ci95'][1]:.0%}]"
+
+
+def _audit_section(stats: dict) -> list[str]:
+    """`curate audit ingest`'s figures: what people who read each language found (docs/audit.md)."""
+    a = stats.get("audits")
+    if not a or not a.get("languages"):
+        return []
+    bar = a.get("min_precision")
+    kind = (stats.get("lid_model") or {}).get("kind")
+    lines = ["## Audits", "",
+             "Reviewers who read the language labelled a random sample of kept and removed documents "
+             "(labels of Kreutzer et al., 2022; blind to the pipeline's decision). Precision is the share of their "
+             "judgements of kept documents labelled *correct language, good text*, in language adds boilerplate and "
+             "too-short text; intervals are 95% Wilson intervals. A filter's false-positive rate is the share of its "
+             "removed documents labelled *correct language, good text*."
+             + (f" Languages below a precision of {bar:.0%} are flagged (kept in the dataset)." if bar is not None else ""),
+             "", "![Precision of kept documents per audited language](card_audits.png)", "",
+             "| language | reviewers | kept judged | precision | in language | false positives of the filters (removed judged) "
+             "| agreement (Cohen's κ) | |",
+             "|---|---:|---:|---|---|---|---|---|"]
+    confusions = []
+    for lang, d in sorted(a["languages"].items()):
+        fp = "; ".join(f"{r}: {_pct(v['false_positive'])} ({v['false_positive']['n']})" for r, v in d["removed"].items())
+        kappa = ", ".join(f"{p['kappa']:.2f} ({p['items']} items)" if p["kappa"] is not None else f"– ({p['items']} items)"
+                          for p in d["agreement"])
+        lines.append(f"| {lang} | {len(d['reviewers'])} | {d['kept']['precision']['n']} | {_pct(d['kept']['precision'])} "
+                     f"| {_pct(d['kept']['in_language'])} | {fp or '–'} | {kappa or '–'} | {'**flagged**' if d['flagged'] else ''} |")
+        if d["reported_languages"]:
+            measured = _measured_confusions(kind, {lang})
+            confusions.append(f"- {lang}: reviewers say " + ", ".join(f"{k} ({n})" for k, n in d["reported_languages"].items())
+                              + ("; eval-lid measured " + "; ".join(measured) if measured else ""))
+    if confusions:
+        lines += ["", "Language-ID confusions reported by reviewers (\"wrong language: this is actually X\"), next to those "
+                  "`curate eval-lid` measured for this model:", "", *confusions]
+    return lines + [""]
+
+
 def _provenance_section(stats: dict) -> list[str]:
     sh = stats["shards"]
     try:
@@ -249,7 +288,7 @@ def render_card(cfg: PipelineConfig, stats: dict, previous: dict | None = None, 
         lines += ["## Changes since the previous card", "", *card_diff.render(card_diff.diff(previous, current)), ""]
     lines += _languages_section(stats) + _load_section(stats, repo_id) + _processing_section(cfg, stats)
     lines += _funnel_section(stats) + _dedup_section(stats) + _rehydration_section(stats, max_reps)
-    lines += _lid_section(stats) + _provenance_section(stats)
+    lines += _lid_section(stats) + _audit_section(stats) + _provenance_section(stats)
     lines += ["## Limitations and biases", "",
               "Language identification errs most on closely related languages and on short or mixed-language pages; "
               "thresholds calibrated for GlotLID do not transfer to other models. Heuristic filters remove some good "

@@ -198,6 +198,33 @@ def cluster_sizes(stats: dict) -> bytes:
     return _png(fig)
 
 
+AUDIT_FILE = "card_audits.png"
+
+
+def audits(stats: dict) -> bytes:
+    """Per audited language: precision of kept documents (good text) and the in-language share, with
+    their 95 % Wilson intervals, and the --min-precision bar."""
+    plt = _plt()
+    a = stats["audits"]
+    langs = sorted(a["languages"])[::-1]
+    fig, ax = plt.subplots(figsize=(7, 1.4 + 0.35 * len(langs)))
+    for offset, key, colour, name in ((0.12, "precision", KEPT, "precision (correct language, good text)"),
+                                      (-0.12, "in_language", "#7a7a7a", "in language (incl. boilerplate, too short)")):
+        rows = [(i, a["languages"][l]["kept"][key]) for i, l in enumerate(langs) if a["languages"][l]["kept"][key]["n"]]
+        x = [s["share"] for _, s in rows]
+        err = [[s["share"] - s["ci95"][0] for _, s in rows], [s["ci95"][1] - s["share"] for _, s in rows]]
+        ax.errorbar(x, [i + offset for i, _ in rows], xerr=err, fmt="o", color=colour, capsize=3, label=name)
+    if a.get("min_precision") is not None:
+        ax.axvline(a["min_precision"], color=REMOVED, linestyle="--", label=f"min precision {a['min_precision']:.0%}")
+    ax.set_yticks(range(len(langs)), [l + (" (flagged)" if a["languages"][l]["flagged"] else "") for l in langs], fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of reviewers' judgements of kept documents (95% Wilson interval)")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False)
+    ax.set_title("Audits by people who read the language")
+    fig.tight_layout()
+    return _png(fig)
+
+
 def write_all(output: str, stats: dict) -> dict[str, str]:
     """Draw every picture into OUTPUT; {name: file name relative to the card}."""
     from curate.store import storage
@@ -205,4 +232,7 @@ def write_all(output: str, stats: dict) -> dict[str, str]:
     draw = {"funnel": funnel, "languages": languages, "filter_reasons": filter_reasons, "cluster_sizes": cluster_sizes}
     for name, fn in draw.items():
         storage.write_bytes(storage.join(output, FILES[name]), fn(stats))
+    if stats.get("audits"):
+        storage.write_bytes(storage.join(output, AUDIT_FILE), audits(stats))
+        return {**FILES, "audits": AUDIT_FILE}
     return dict(FILES)

@@ -15,6 +15,7 @@ COMMANDS = {
     "rehydrate": ("curate.report.rehydrate:main", "upsample an output by cluster size (FineWeb2 rehydration)"),
     "publish": ("curate.report.publish:main", "push an output to the Hugging Face Hub"),
     "cron": ("curate.run.cron:main", "process Common Crawl snapshots not yet in an output, incrementally"),
+    "audit": ("curate.audit.cli:main", "audit packs, their review page (serve) and reviewers' labels (ingest)"),
     "eval-lid": ("langid.evaluate:main", "evaluate a language-ID model on labelled text"),
     "calibrate": ("filters.calibrate:main", "derive a language's filter thresholds from reference corpora"),
 }
