@@ -1,5 +1,4 @@
 """Audit packs of a real output (the bundled sample's run): reproducible, stratified, traceable, blind."""
-import gzip
 import json
 import shutil
 
