@@ -7,6 +7,7 @@ so they load once per worker, not once per shard.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -23,6 +24,7 @@ from curate.store.counters import Counters
 from curate.store.schema import STAGED_SCHEMA
 
 LID_BATCH = 256
+FLUSH_ROWS = 2048  # documents buffered across a shard's languages before their row groups are written
 _SHARD_ID_RE = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -59,11 +61,40 @@ class StageClock:
         self._stage, self._t = stage, now
 
 
+class _Parts:
+    """The shard's staged parts, one per language, written a row group at a time as documents come: a
+    shard's memory holds at most `FLUSH_ROWS` documents, whatever its size. Parts appear only when the
+    shard succeeds (every writer is atomic; on an error none of them is committed)."""
+
+    def __init__(self, cfg: PipelineConfig, sid: str, stack: contextlib.ExitStack):
+        self.cfg, self.sid, self.stack = cfg, sid, stack
+        self.writers: dict[str, object] = {}
+        self.rows: dict[str, int] = {}
+        self.buffered: dict[str, list[dict]] = {}
+
+    def add(self, lang: str, doc: dict) -> None:
+        self.buffered.setdefault(lang, []).append(doc)
+        if sum(map(len, self.buffered.values())) >= FLUSH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        for lang, rows in sorted(self.buffered.items()):
+            if lang not in self.writers:
+                uri = storage.join(work_dir(self.cfg), self.path(lang))
+                self.writers[lang] = self.stack.enter_context(storage.parquet_writer(uri, STAGED_SCHEMA))
+            self.writers[lang].write_table(pa.Table.from_pylist(rows, schema=STAGED_SCHEMA))
+            self.rows[lang] = self.rows.get(lang, 0) + len(rows)
+        self.buffered = {}
+
+    def path(self, lang: str) -> str:
+        return f"shards/{self.sid}/{lang}.parquet"  # markers hold paths relative to the work dir: outputs can move
+
+
 def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
-    """Process one shard and commit it; returns the commit marker's content."""
-    from curate.stages.minhash import (
-        doc_hashes,  # here, not at the top: the driver imports this module and needs no numba
-    )
+    """Process one shard and commit it; returns the commit marker's content. Records stream through
+    extraction, LID, filters and MinHash in batches of `LID_BATCH`, so memory does not grow with the shard."""
+    # here, not at the top: the driver imports this module and needs no numba
+    from curate.stages.minhash import doc_hashes
     from filters.lid_threshold import threshold_for
     from filters.precision import precision_filter
     from filters.quality import quality_filter
@@ -77,37 +108,26 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
     patches.install(not cfg.unoptimised)  # the speedups, or the libraries' own code (the benchmark's baseline)
     sid = shard_id(shard_uri)
     counters = Counters()
-    docs: list[dict] = []
-    with storage.open_read(shard_uri) as stream:
-        from curate.store.warc import iter_records
-
-        clock("read")
-        for rec in iter_records(stream, lambda stage, reason: counters.add(stage, "", reason), cfg.max_html_bytes):
-            counters.add("read", "", "kept")
-            clock("url_filter")
-            reason = check_url(rec.url)
-            if reason:
-                counters.add("url_filter", "", reason)
-                continue
-            counters.add("url_filter", "", "kept")
-            clock("extract")
-            if rec.is_text:
-                text = rec.content
-            else:
-                text, reason = extract(rec.content, timeout_s=cfg.extract_timeout_s, favor_precision=cfg.favor_precision,
-                                       include_comments=cfg.include_comments, deduplicate=cfg.deduplicate)
-                if reason:
-                    counters.add("extract", "", reason)
-                    continue
-            counters.add("extract", "", "kept")
-            docs.append({"text": text, "id": rec.id, "url": rec.url, "date": rec.date, "warc_record_offset": rec.offset})
-            clock("read")
-
-    clock("langid")
     model = load_model(cfg.lid_model)
-    rows_by_lang: dict[str, list[dict]] = {}
-    for start in range(0, len(docs), LID_BATCH):
-        batch = docs[start:start + LID_BATCH]
+    settings: dict[str, tuple] = {}  # per language: threshold, tokenizer, quality filter, precision filter
+    languages: dict[str, dict] = {}
+
+    def language(lang: str) -> tuple:
+        if lang not in settings:
+            clock("setup")  # first use of a language in this worker loads its tokenizer and filters
+            threshold = threshold_for(lang, model.kind, default=cfg.lid_threshold_non_glotlid,
+                                      filter_configs=cfg.filter_configs)
+            tokenizer, tok_info = word_tokenizer(lang)
+            qfilter = quality_filter(lang, cfg.filter_configs)
+            pfilter = precision_filter(lang)  # None for languages FineWeb2 found clean enough
+            settings[lang] = threshold, tokenizer, qfilter, pfilter
+            languages[lang] = {"lid_threshold": threshold, "tokenizer": tok_info.used,
+                               "tokenizer_fallback": tok_info.fallback, "filter_config": qfilter.config.source,
+                               "precision_filter": pfilter is not None}
+        return settings[lang]
+
+    def process(batch: list[dict], parts: _Parts) -> None:
+        clock("langid")
         for doc, res in zip(batch, model.predict([d["text"] for d in batch])):
             lang = f"{res.language}_{res.script}"
             if res.language == "und":
@@ -120,52 +140,73 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
                 counters.add("langid", lang, "language_not_selected")
                 continue
             counters.add("langid", lang, "kept")
+            threshold, tokenizer, qfilter, pfilter = language(lang)
+            clock("write")
             doc.update(language=res.language, language_script=res.script, language_score=float(res.score),
-                       top_langs=json.dumps(res.top_langs, sort_keys=True))
-            rows_by_lang.setdefault(lang, []).append(doc)
-
-    clock("write")
-    parts, languages = {}, {}
-    dump = cfg.snapshot
-    for lang, rows in sorted(rows_by_lang.items()):
-        clock("setup")  # first use of a language in this worker loads its tokenizer and filters
-        threshold = threshold_for(lang, model.kind, default=cfg.lid_threshold_non_glotlid, filter_configs=cfg.filter_configs)
-        tokenizer, tok_info = word_tokenizer(lang)
-        qfilter = quality_filter(lang, cfg.filter_configs)
-        pfilter = precision_filter(lang)  # None for languages FineWeb2 found clean enough
-        languages[lang] = {"lid_threshold": threshold, "tokenizer": tok_info.used, "tokenizer_fallback": tok_info.fallback,
-                           "filter_config": qfilter.config.source,
-                           "precision_filter": pfilter is not None}
-        clock("write")
-        for doc in rows:
-            doc.update(dump=dump, file_path=shard_uri, doc_key=doc_key(doc["id"]),
-                       content_hash=xxhash.xxh64_intdigest(doc["text"]))
+                       top_langs=json.dumps(res.top_langs, sort_keys=True), dump=cfg.snapshot, file_path=shard_uri,
+                       doc_key=doc_key(doc["id"]), content_hash=xxhash.xxh64_intdigest(doc["text"]))
             clock("filters")
             doc["n_words"] = len(qfilter.words(doc["text"]))  # tokenizes once; the filters reuse it
             if doc["language_score"] < threshold:
                 counters.add("lid_threshold", lang, "language_score")
                 doc.update(filter_reason="language_score", minhash_bands=None)
-                clock("write")
-                continue
-            counters.add("lid_threshold", lang, "kept")
-            doc["filter_reason"] = qfilter.check(doc["text"])
-            if doc["filter_reason"] is None and pfilter is not None:  # FineWeb2: after the quality filters
-                doc["filter_reason"] = pfilter.check(doc["url"], doc["text"])
-            clock("minhash")
-            doc["minhash_bands"], doc["exact_hash"] = doc_hashes(doc["text"], tokenizer, cfg.minhash)
+            else:
+                counters.add("lid_threshold", lang, "kept")
+                doc["filter_reason"] = qfilter.check(doc["text"])
+                if doc["filter_reason"] is None and pfilter is not None:  # FineWeb2: after the quality filters
+                    doc["filter_reason"] = pfilter.check(doc["url"], doc["text"])
+                clock("minhash")
+                doc["minhash_bands"], doc["exact_hash"] = doc_hashes(doc["text"], tokenizer, cfg.minhash)
             clock("write")
-        table = pa.Table.from_pylist(rows, schema=STAGED_SCHEMA)
-        rel = f"shards/{sid}/{lang}.parquet"  # markers hold paths relative to the work dir: outputs can move
-        storage.write_parquet(storage.join(work_dir(cfg), rel), table)
-        parts[lang] = {"path": rel, "rows": table.num_rows}
+            parts.add(lang, doc)
+        clock("read")
+
+    with contextlib.ExitStack() as stack:
+        parts = _Parts(cfg, sid, stack)
+        batch: list[dict] = []
+        with storage.open_read(shard_uri) as stream:
+            from curate.store.warc import iter_records
+
+            clock("read")
+            for rec in iter_records(stream, lambda stage, reason: counters.add(stage, "", reason), cfg.max_html_bytes):
+                counters.add("read", "", "kept")
+                clock("url_filter")
+                reason = check_url(rec.url)
+                if reason:
+                    counters.add("url_filter", "", reason)
+                    clock("read")
+                    continue
+                counters.add("url_filter", "", "kept")
+                clock("extract")
+                if rec.is_text:
+                    text = rec.content
+                else:
+                    text, reason = extract(rec.content, timeout_s=cfg.extract_timeout_s,
+                                           favor_precision=cfg.favor_precision, include_comments=cfg.include_comments,
+                                           deduplicate=cfg.deduplicate)
+                    if reason:
+                        counters.add("extract", "", reason)
+                        clock("read")
+                        continue
+                counters.add("extract", "", "kept")
+                batch.append({"text": text, "id": rec.id, "url": rec.url, "date": rec.date,
+                              "warc_record_offset": rec.offset})
+                if len(batch) >= LID_BATCH:
+                    process(batch, parts)
+                    batch = []
+                clock("read")
+        process(batch, parts)
+        clock("write")
+        parts.flush()
+    # every part is closed and in place (ExitStack): only now the marker
     clock("")
     marker = {
         "shard": shard_uri,
         "shard_id": sid,
         "config_hash": cfg.config_hash,
-        "parts": parts,
+        "parts": {lang: {"path": parts.path(lang), "rows": n} for lang, n in sorted(parts.rows.items())},
         "lid_model": {"spec": cfg.lid_model, "name": model.name, "kind": model.kind},
-        "languages": languages,
+        "languages": dict(sorted(languages.items())),
         "counters": counters.to_rows(),
         "cpu_seconds": round(time.process_time() - started, 3),
         "stage_cpu_seconds": {k: round(v, 3) for k, v in sorted(clock.seconds.items())},

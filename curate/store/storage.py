@@ -313,6 +313,20 @@ def write_parquet(uri: str, table, **kwargs) -> None:
         pq.write_table(table, f, **kwargs)
 
 
+@contextlib.contextmanager
+def parquet_writer(uri: str, schema) -> Iterator:
+    """A ``pyarrow.parquet.ParquetWriter`` whose file appears under ``uri`` only once the block succeeds, so a
+    part can be written a row group at a time and still be atomic."""
+    import pyarrow.parquet as pq
+
+    with atomic_writer(uri) as f:
+        writer = pq.ParquetWriter(f, schema)
+        try:
+            yield writer
+        finally:
+            writer.close()
+
+
 def read_parquet(uri: str, columns: list[str] | None = None):
     import pyarrow.parquet as pq
 
