@@ -41,7 +41,12 @@ cfg = PipelineConfig(input="/unused", output=output)
 shards = [f"s3://commoncrawl/crawl-data/CC-MAIN-2099-01/segments/{i // 1000}/warc/shard-{i:06d}.warc.gz" for i in range(n)]
 sent = Counter()
 if storage.is_s3(output):
-    storage._s3_client().meta.events.register("before-call.s3.*", lambda model, **kw: sent.update([model.name]))
+    import threading
+    lock = threading.Lock()
+    def count(model, **kw):
+        with lock:
+            sent[model.name] += 1
+    storage._s3_client().meta.events.register("before-call.s3.*", count)
 else:  # local: count what the scan asks of the file system
     import os
     real_walk, real_read = os.walk, storage.read_bytes

@@ -7,6 +7,7 @@ re-run skips committed work and produces the same files.
 """
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import math
@@ -133,17 +134,15 @@ class Run:
         task = _shard_task.options(max_retries=cfg.shard_retries, retry_exceptions=True)
         # a bounded window of tasks: the driver holds refs for what runs, not for the whole snapshot
         window = cfg.shard_tasks_in_flight or max(64, 4 * int(ray.cluster_resources().get("CPU", 1)))
-        queue = iter(pending)
+        queue = collections.deque(pending)
         refs = {}
         done_now = Counters()
-        while True:
-            for uri in queue:
+        while queue or refs:
+            while queue and len(refs) < window:
+                uri = queue.popleft()
                 refs[task.remote(uri, cfg)] = uri
-                if len(refs) >= window:
-                    break
-            if not refs:
-                break
-            ready, _ = ray.wait(list(refs), num_returns=len(refs), timeout=cfg.progress_interval_s)
+            # while shards wait to be submitted, refill as soon as one finishes
+            ready, _ = ray.wait(list(refs), num_returns=1 if queue else len(refs), timeout=cfg.progress_interval_s)
             for ref in ready:
                 uri = refs.pop(ref)
                 fail_uri = storage.join(self.work, "failed", shard_id(uri) + ".json")

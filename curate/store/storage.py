@@ -223,20 +223,28 @@ def exists(uri: str) -> bool:
     return os.path.exists(uri)
 
 
-def list_files(prefix: str, suffix: str = "") -> list[str]:
-    """All files below ``prefix`` (recursively), sorted, as full URIs; temporaries excluded."""
+def list_files(prefix: str, suffix: str = "", start_after: str | None = None, stop_at: str | None = None) -> list[str]:
+    """All files below ``prefix`` (recursively), sorted, as full URIs; temporaries excluded. On S3, ``start_after``
+    and ``stop_at`` (URIs below ``prefix``) bound the listing to a key range, so that several threads can list
+    one large prefix side by side; locally they only filter."""
     out: list[str] = []
     if is_s3(prefix):
         bucket, key = _split_s3(prefix)
         key = key.rstrip("/") + "/" if key else ""
         paginator = _s3_client().get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=bucket, Prefix=key):
-            for obj in page.get("Contents", []):
-                out.append(f"{S3}{bucket}/{obj['Key']}")
+        extra = {"StartAfter": _split_s3(start_after)[1]} if start_after else {}
+        stop = _split_s3(stop_at)[1] if stop_at else None
+        for page in paginator.paginate(Bucket=bucket, Prefix=key, **extra):
+            keys = [obj["Key"] for obj in page.get("Contents", [])]
+            out += [f"{S3}{bucket}/{k}" for k in keys if stop is None or k < stop]
+            if stop is not None and keys and keys[-1] >= stop:
+                break
     elif os.path.isdir(prefix):
         for root, _dirs, files in os.walk(prefix):
             for name in files:
                 out.append(os.path.join(root, name))
+    if not is_s3(prefix) and (start_after or stop_at):
+        out = [u for u in out if (not start_after or u > start_after) and (not stop_at or u < stop_at)]
     return sorted(u for u in out if u.endswith(suffix) and ".tmp-" not in u)
 
 
