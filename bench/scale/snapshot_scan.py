@@ -138,8 +138,7 @@ def main() -> int:
             else:
                 output = os.path.join(tmp, "out")
             t = time.time()
-            # parts only where a scan reads them (the old scan, smallest size): the new one never touches them
-            plant(output, n, a.langs, s3=world, parts_too=n == smallest)
+            plant(output, n, a.langs, s3=world)
             print(f"{store} {n}: planted in {time.time() - t:.0f}s", flush=True)
             row = {"store": store, "shards": n, "parts": n * a.langs, "finished_run": measure(output, n, env)}
             if n == smallest:
