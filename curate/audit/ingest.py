@@ -38,17 +38,16 @@ def parse_labels(text: str, source: str) -> dict:
     try:
         data = json.loads(text)
     except ValueError as e:
-        raise LabelsError(f"{source}: not a complete JSON document ({e}); export the labels again; "
-                          "nothing was ingested") from None
+        raise LabelsError(f"{source}: not a complete JSON document ({e}); export the labels again") from None
     if not isinstance(data, dict):
-        raise LabelsError(f"{source}: expected a JSON object of format {taxonomy.LABELS_FORMAT}; nothing was ingested")
+        raise LabelsError(f"{source}: expected a JSON object of format {taxonomy.LABELS_FORMAT}")
     return data
 
 
 def check_labels(data: dict, packs: dict[str, dict], source: str) -> dict:
-    """The label file, checked against the pack it names; raises LabelsError."""
+    """The label file, checked against the pack it names; raises LabelsError (also `curate audit serve`'s check)."""
     def bad(why: str):
-        raise LabelsError(f"{source}: {why}; nothing was ingested")
+        raise LabelsError(f"{source}: {why}")
 
     if data.get("format") != taxonomy.LABELS_FORMAT:
         bad(f"format is {data.get('format')!r}, expected {taxonomy.LABELS_FORMAT!r}")
@@ -58,7 +57,7 @@ def check_labels(data: dict, packs: dict[str, dict], source: str) -> dict:
     if data.get("pack_hash") != pack["pack_hash"]:
         bad(f"pack hash {data.get('pack_hash')!r} differs from pack {pack['pack_id']}'s: labels of another version")
     reviewer = data.get("reviewer")
-    if not isinstance(reviewer, str) or not REVIEWER_RE.match(reviewer):
+    if not isinstance(reviewer, str) or not REVIEWER_RE.match(reviewer) or not reviewer.strip(" ."):
         bad(f"reviewer name {reviewer!r} is missing or not 1-64 letters, digits, spaces, '.', '_' or '-'")
     labels = data.get("labels")
     if not isinstance(labels, list) or not labels:
@@ -70,7 +69,7 @@ def check_labels(data: dict, packs: dict[str, dict], source: str) -> dict:
             bad(f"label entry {entry!r} is not an object")
         item, label = entry.get("item"), entry.get("label")
         if item not in items:
-            bad(f"item {item!r} is not in pack {pack['pack_id']}")
+            bad(f"unknown item {item!r}: not in pack {pack['pack_id']}")
         if item in seen:
             bad(f"item {item} is labelled twice")
         seen.add(item)
@@ -85,7 +84,7 @@ def check_labels(data: dict, packs: dict[str, dict], source: str) -> dict:
             try:
                 validate_language(actual)
             except ValueError as e:
-                bad(f"item {item}: {e}")
+                bad(f"item {item}: actual_language: {e}")
     return data
 
 
@@ -146,10 +145,13 @@ def ingest(output: str, label_uris: list[str], min_precision: float | None = Non
     checked = []
     for uri in label_uris:
         try:
-            text = storage.read_text(uri)
-        except (OSError, UnicodeDecodeError) as e:
-            raise LabelsError(f"{uri}: cannot be read ({e}); nothing was ingested") from None
-        checked.append(check_labels(parse_labels(text, uri), packs, uri))
+            try:
+                text = storage.read_text(uri)
+            except (OSError, UnicodeDecodeError) as e:
+                raise LabelsError(f"{uri}: cannot be read ({e})") from None
+            checked.append(check_labels(parse_labels(text, uri), packs, uri))
+        except LabelsError as e:
+            raise LabelsError(f"{e}; nothing was ingested") from None
     keys = [(d["pack_id"], d["reviewer"]) for d in checked]
     if len(set(keys)) != len(keys):
         raise LabelsError("two of the files are the same reviewer's labels of the same pack; nothing was ingested")

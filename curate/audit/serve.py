@@ -11,55 +11,24 @@ import argparse
 import ipaddress
 import json
 import os
-import re
 import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from curate.audit import taxonomy
+from curate.audit.ingest import check_labels as check
+from curate.audit.ingest import parse_labels
 from curate.audit.page import render_page
-from curate.config import LANG_SCRIPT_RE
 from curate.store import storage
 
-REVIEWER_RE = re.compile(r"[\w .-]{1,64}")  # also a safe file name: no '/', no NUL
 MAX_BODY = 32 << 20  # a pack's labels are a few kB; its texts are not sent back
 
 
-def check_labels(pack: dict, payload) -> str:
-    """The reviewer of ``payload`` if it is a labels file of ``pack``; ValueError saying why not."""
-    if not isinstance(payload, dict):
-        raise ValueError("expected a JSON object")
-    if payload.get("format") != taxonomy.LABELS_FORMAT:
-        raise ValueError(f"format must be {taxonomy.LABELS_FORMAT!r}, got {payload.get('format')!r}")
-    if payload.get("pack_id") != pack["pack_id"] or payload.get("pack_hash") != pack["pack_hash"]:
-        raise ValueError(f"these labels are for pack {payload.get('pack_id')!r}; this is {pack['pack_id']!r}")
-    reviewer = payload.get("reviewer")
-    if not isinstance(reviewer, str) or not REVIEWER_RE.fullmatch(reviewer) or not reviewer.strip(" ."):
-        raise ValueError(f"reviewer {reviewer!r}: a name of 1-64 letters, digits, spaces, '.', '-' or '_'")
-    labels = payload.get("labels")
-    if not isinstance(labels, list) or not labels:
-        raise ValueError("labels must be a non-empty list")
-    hashes = {it["item"]: it["hash"] for it in pack["items"]}
-    seen = set()
-    for n, entry in enumerate(labels):
-        item = entry.get("item") if isinstance(entry, dict) else None
-        if item not in hashes:
-            raise ValueError(f"labels[{n}]: unknown item {item!r}")
-        if item in seen:
-            raise ValueError(f"labels[{n}]: item {item} labelled twice")
-        seen.add(item)
-        if entry.get("label") not in taxonomy.LABEL_KEYS:
-            raise ValueError(f"labels[{n}] ({item}): label {entry.get('label')!r} is not one of "
-                             f"{', '.join(taxonomy.LABEL_KEYS)}")
-        if entry.get("hash") != hashes[item]:
-            raise ValueError(f"labels[{n}] ({item}): its text hash differs from the pack's")
-        lang = entry.get("actual_language")
-        if lang is not None and (entry["label"] != "wrong_language" or not isinstance(lang, str)
-                                 or not LANG_SCRIPT_RE.match(lang)):
-            raise ValueError(f"labels[{n}] ({item}): actual_language {lang!r}: only a code like 'fra_Latn', "
-                             "only for wrong_language")
-    return reviewer
+def check_labels(pack: dict, body: bytes) -> tuple[dict, str]:
+    """(labels, reviewer) when ``body`` is a labels file of ``pack`` (`curate audit ingest`'s check);
+    LabelsError, a ValueError, saying why not."""
+    payload = check(parse_labels(body.decode("utf-8"), "labels"), {pack["pack_id"]: pack}, "labels")
+    return payload, payload["reviewer"]
 
 
 def _handler(pack: dict, page: bytes, pack_dir: str):
@@ -98,8 +67,7 @@ def _handler(pack: dict, page: bytes, pack_dir: str):
             if not 0 < size <= MAX_BODY:
                 return self._json(HTTPStatus.BAD_REQUEST, {"error": f"body of {size} bytes: expected 1 to {MAX_BODY}"})
             try:
-                payload = json.loads(self.rfile.read(size))
-                reviewer = check_labels(pack, payload)
+                payload, reviewer = check_labels(pack, self.rfile.read(size))
             except (ValueError, UnicodeDecodeError) as e:  # JSONDecodeError is a ValueError
                 return self._json(HTTPStatus.BAD_REQUEST, {"error": f"not saved: {e}"})
             path = os.path.join(pack_dir, "labels", f"{reviewer}.json")

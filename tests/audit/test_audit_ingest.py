@@ -130,7 +130,7 @@ def _mutations(pack):
         "duplicate item": (json.dumps(dup), "is labelled twice"),
         "unknown label": (json.dumps(unknown), "unknown label 'great'"),
         "edited item": (json.dumps(edited), "the item was edited"),
-        "item not in pack": (json.dumps(stranger), "'i9999' is not in pack"),
+        "item not in pack": (json.dumps(stranger), "unknown item 'i9999': not in pack"),
         "bad actual language": (json.dumps(badlang), "invalid language code '../x'"),
         "bad reviewer": (json.dumps(noname), "reviewer name"),
     }
