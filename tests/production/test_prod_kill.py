@@ -29,9 +29,10 @@ SEED = int(os.environ.get("CURATE_KILL_SEED") or random.randrange(1 << 30))
 WORKER_RUNS = int(os.environ.get("CURATE_KILL_WORKER_RUNS", "3"))
 DRIVER_CHAINS = int(os.environ.get("CURATE_KILL_DRIVER_CHAINS", "3"))
 # random delay after a stage's first task starts, per stage, kept inside the stage's duration on
-# this input (each shard task ~8-11 CPU s; dedup and finalize tasks milliseconds): a longer delay
-# lets the stage finish first and the kill point is not executed
-DELAY = {"shard": 7.0, "dedup": 0.2, "finalize": 0.2}
+# this input (a shard task takes 2-10 s, less with the per-node caches warm on an idle machine; dedup
+# and finalize tasks milliseconds): a longer delay lets the stage finish first and the kill point is
+# not executed (with 7 s, a run on an idle machine missed all three of its points)
+DELAY = {"shard": 3.0, "dedup": 0.2, "finalize": 0.2}
 # small partitions and groups: many dedup and finalize tasks, so each stage has room to be hit
 CONFIG = "dedup_docs_per_partition: 8\nparts_per_finalize_task: 1\n"
 RESULTS: list[dict] = []
