@@ -19,6 +19,11 @@ SAMPLE_SNAPSHOT = "CC-MAIN-SAMPLE"
 SAMPLE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sample", SAMPLE_SNAPSHOT)
 LANG_SCRIPT_RE = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")
 SNAPSHOT_RE = re.compile(r"^CC-MAIN-[0-9A-Z-]+$")
+QUALITY_SELECT_RE = re.compile(r"^(top:(100(\.0+)?|[0-9]{1,2}(\.[0-9]+)?)|min:-?[0-9]+(\.[0-9]+)?)$")
+# the quality step's fields: they decide what the quality step keeps, not what the stages before it did,
+# so changing a model leaves the shard, dedup and finalize work valid (its own hash is in quality/summary.json)
+QUALITY_FIELDS = ("quality_models", "quality_select", "quality_select_model", "quality_cpus", "quality_gpus",
+                  "quality_actors")
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,13 @@ class PipelineConfig:
     test_max_docs: int = 100_000
     parts_per_finalize_task: int = 64        # staged (shard, language) parts per output file group
     max_rows_per_file: int = 200_000
+    # --- model-based quality (after dedup and the heuristic filters; quality/spec.py documents a spec) ---
+    quality_models: tuple = ()               # specs: "key=value,..." strings, mappings, or folders with quality.yaml
+    quality_select: str | None = None        # "top:10" (percent of each language), "min:3" (score >= 3), None: scores only
+    quality_select_model: str | None = None  # the model selection uses (default: the first)
+    quality_cpus: int = 1                    # threads (and Ray CPUs) per scoring actor
+    quality_gpus: float = 0.0                # GPUs per scoring actor (0: CPU actors)
+    quality_actors: int | None = None        # scoring actors (None: as many as the cluster's CPUs or GPUs allow)
     # --- execution ---
     num_cpus: int | None = None              # local Ray instance size (None: all cores)
     ray_address: str | None = None
@@ -87,6 +99,10 @@ class PipelineConfig:
         for lang in self.languages:
             if not LANG_SCRIPT_RE.match(lang):
                 raise ValueError(f"invalid language code {lang!r}: expected FineWeb2 form like 'fra_Latn'")
+        if self.quality_select is not None and not QUALITY_SELECT_RE.match(self.quality_select):
+            raise ValueError(f"invalid quality_select {self.quality_select!r}: expected top:PERCENT (e.g. top:10) or min:SCORE")
+        if self.quality_select and not self.quality_models:
+            raise ValueError("quality_select needs at least one quality model (quality_models / --quality-model)")
         if self.input is None and not SNAPSHOT_RE.match(self.snapshot):
             raise ValueError(f"invalid snapshot name {self.snapshot!r}: expected e.g. CC-MAIN-2024-10")
 
@@ -98,7 +114,7 @@ class PipelineConfig:
         """Hash of the parameters that decide which documents are kept (not paths or resources)."""
         d = self.to_dict()
         for k in ("output", "num_cpus", "ray_address", "progress_interval_s", "limit_shards", "unoptimised", "dedup_spill",
-                  "embedded_ray_monitors", "shard_tasks_in_flight"):
+                  "embedded_ray_monitors", "shard_tasks_in_flight", *QUALITY_FIELDS):
             d.pop(k)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -114,6 +130,8 @@ class PipelineConfig:
             raise ValueError(f"unknown config keys: {sorted(unknown)}")
         if "minhash" in data and isinstance(data["minhash"], dict):
             data["minhash"] = MinhashParams(**data["minhash"])
+        if "quality_models" in data:
+            data["quality_models"] = tuple(data["quality_models"] or ())
         if "languages" in data:
             data["languages"] = tuple(data["languages"] or ())
         return cls(**data)

@@ -3,8 +3,8 @@
 ``spec`` (the CLI's ``--lid-model``) is one of:
   * ``lid.176``: the bundled quantized fastText model (offline default);
   * a local path;
-  * ``s3://bucket/key``: downloaded once per node into ``$CURATE_CACHE/models`` (default
-    ``~/.cache/curate/models``) under a file lock, so parallel workers never race;
+  * ``s3://bucket/key``: downloaded once per node into the per-node model cache
+    (`curate.store.models`, shared with the quality scorers);
   * a Hugging Face hub id, ``hf://owner/repo[/file]`` or ``owner/repo`` (e.g.
     ``hf://cis-lmu/glotlid/model_v3.bin``, FineWeb2's model), fetched with
     ``huggingface_hub`` only when asked for.
@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from importlib import resources
 
-from curate.store.cache import cache_root
+from curate.store import models
 
 from .labels import is_valid_lang_script, normalise_with_script
 from .scripts import dominant_script
@@ -48,31 +48,11 @@ class LidResult:
 EMPTY_RESULT = LidResult("und", "Zyyy", 0.0, {})
 
 
-def cache_dir() -> str:
-    """Per-node directory for downloaded models."""
-    return os.path.join(cache_root(), "models")
-
-
-def _lock(path: str):
-    from filelock import FileLock
-
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    return FileLock(path + ".lock")
-
-
 def _fetch_s3(uri: str) -> str:
-    from curate.store import storage
-
-    bucket, _, key = uri[len("s3://"):].partition("/")
-    local = os.path.join(cache_dir(), "s3", bucket, *key.split("/"))
-    # Cached by URI: delete the cached file to pick up a changed object.
-    with _lock(local):
-        if not os.path.exists(local):
-            try:
-                storage.download_file(uri, local)
-            except Exception as e:  # botocore ClientError 404/403, no credentials, ...
-                raise ModelNotFoundError(f"cannot fetch language-ID model {uri}: {e}; {_USAGE}") from e
-    return local
+    try:
+        return models.fetch_s3(uri)
+    except models.ModelFetchError as e:
+        raise ModelNotFoundError(f"cannot fetch language-ID model {uri}: {e}; {_USAGE}") from e
 
 
 def _not_a_file_name(spec: str) -> bool:
@@ -95,16 +75,10 @@ def _parse_hub(spec: str) -> tuple[str, str] | None:
 
 
 def _fetch_hub(repo_id: str, filename: str) -> str:
-    from huggingface_hub import hf_hub_download
-
-    # huggingface_hub locks its own cache too; ours also serialises the metadata calls.
-    with _lock(os.path.join(cache_dir(), "hf", repo_id.replace("/", "--"), filename)):
-        try:
-            return hf_hub_download(repo_id, filename)
-        except Exception as e:  # offline, unknown repo/file, gated repo, ...
-            raise ModelNotFoundError(
-                f"cannot fetch language-ID model hf://{repo_id}/{filename}: {e}; {_USAGE}"
-            ) from e
+    try:
+        return models.fetch_hub(repo_id, filename)
+    except models.ModelFetchError as e:
+        raise ModelNotFoundError(f"cannot fetch language-ID model: {e}; {_USAGE}") from e
 
 
 def resolve(spec: str) -> tuple[str, str]:

@@ -15,6 +15,7 @@ LAYERS = [
     "curate.patches",
     "langid",
     "filters",
+    "quality",
     "curate.stages",
     "curate.report",
     "curate.audit",
@@ -29,7 +30,7 @@ def room(module: str) -> str | None:
 
 def modules() -> dict[str, Path]:
     out = {}
-    for top in ("curate", "langid", "filters", "pipelines"):
+    for top in ("curate", "langid", "filters", "quality", "pipelines"):
         for path in (ROOT / top).rglob("*.py"):
             rel = path.relative_to(ROOT).with_suffix("")
             if "sample" in rel.parts:
@@ -55,7 +56,7 @@ def imports(module: str, path: Path) -> list[tuple[int, str]]:
                 base = ".".join(parent + ([base] if base else []))
             # `from curate import patches` imports the module curate.patches, `from x.y import f` the module x.y
             found += [(node.lineno, f"{base}.{a.name}" if f"{base}.{a.name}" in KNOWN else base) for a in node.names]
-    return [(line, m) for line, m in found if m.split(".")[0] in ("curate", "langid", "filters", "pipelines")]
+    return [(line, m) for line, m in found if m.split(".")[0] in ("curate", "langid", "filters", "quality", "pipelines")]
 
 
 def test_every_room_of_the_layout_exists():

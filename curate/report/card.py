@@ -259,6 +259,40 @@ def _audit_section(stats: dict) -> list[str]:
     return lines + [""]
 
 
+def _rule_text(rule: str | None, model: str | None) -> str:
+    if not rule:
+        return "scores only: every document is kept and carries its scores"
+    if rule.startswith("top:"):
+        return f"keep the top {rule[4:]}% of each language by `{model}` (exact over the whole language; ties by document key)"
+    return f"keep documents with `{model}` score >= {rule[4:]}"
+
+
+def _quality_section(stats: dict) -> list[str]:
+    """The quality step's models, rule and per-language outcome (quality/summary.json)."""
+    q = stats.get("quality")
+    if not q:
+        return []
+    lines = ["## Model-based quality", "",
+             "Documents that survived deduplication and the heuristic filters were scored by these models; "
+             "each score is a column `quality_<name>`. Documents the selection removed are in the `_removed` subset "
+             "with `filter_reason = quality_model:<name>` and their scores, so the cut can be redone.", "",
+             "| model | kind | source | head | sha256 |", "|---|---|---|---|---|"]
+    for m in q["models"]:
+        demo = " (**demonstration model**, trained by the project on its bundled data; not for real use)" if m.get("demo") else ""
+        lines.append(f"| {m['name']}{demo} | {m['kind']} | `{m['source']}` | {('`' + m['head'] + '`') if m.get('head') else '–'} "
+                     f"| `{m.get('sha256') or '?'}` |")
+    sel = q["select"]
+    lines += ["", f"Selection: {_rule_text(sel['rule'], sel['model'])}. Quality step hash `{q['hash']}`.", "",
+              "![Score distribution per language](card_quality.png)", "",
+              "| language | scored | kept | kept % | words kept | cutoff |", "|---|---:|---:|---:|---:|---:|"]
+    for lang, d in sorted(q["languages"].items()):
+        share = f"{d['kept'] / d['scored']:.1%}" if d["scored"] else "–"
+        cut = d.get("cutoff")
+        lines.append(f"| {lang} | {d['scored']:,} | {d['kept']:,} | {share} | {d['kept_words']:,} "
+                     f"| {'–' if cut is None else f'{cut:.4g}'} |")
+    return lines + [""]
+
+
 def _provenance_section(stats: dict) -> list[str]:
     sh = stats["shards"]
     try:
@@ -288,7 +322,7 @@ def render_card(cfg: PipelineConfig, stats: dict, previous: dict | None = None, 
         lines += ["## Changes since the previous card", "", *card_diff.render(card_diff.diff(previous, current)), ""]
     lines += _languages_section(stats) + _load_section(stats, repo_id) + _processing_section(cfg, stats)
     lines += _funnel_section(stats) + _dedup_section(stats) + _rehydration_section(stats, max_reps)
-    lines += _lid_section(stats) + _audit_section(stats) + _provenance_section(stats)
+    lines += _lid_section(stats) + _quality_section(stats) + _audit_section(stats) + _provenance_section(stats)
     lines += ["## Limitations and biases", "",
               "Language identification errs most on closely related languages and on short or mixed-language pages; "
               "thresholds calibrated for GlotLID do not transfer to other models. Heuristic filters remove some good "

@@ -45,6 +45,8 @@ def language_summary(counters: Counters, languages: list[str], info: dict[str, d
 
 # what `curate audit ingest` summarised: a new run of the same output carries it into stats.json and the card
 AUDIT_SUMMARY = "audits/summary.json"
+# what the quality step (in the run or `curate score`) summarised; kept with the data files it rewrote
+QUALITY_SUMMARY = "quality/summary.json"
 
 
 def write_outputs(cfg: PipelineConfig, shards, shard_info: dict, counters: Counters, dedup_results, finals,
@@ -66,9 +68,10 @@ def write_outputs(cfg: PipelineConfig, shards, shard_info: dict, counters: Count
         "files": sorted(f for m in finals for f in m["files"]),
         "counters": counters.to_rows(),
     }
-    audits = storage.join(cfg.output, AUDIT_SUMMARY)
-    if storage.exists(audits):
-        stats["audits"] = json.loads(storage.read_text(audits))
+    for key, rel in (("audits", AUDIT_SUMMARY), ("quality", QUALITY_SUMMARY)):
+        uri = storage.join(cfg.output, rel)
+        if storage.exists(uri):
+            stats[key] = json.loads(storage.read_text(uri))
     storage.write_text(storage.join(cfg.output, "stats.json"), json.dumps(stats, indent=1, sort_keys=True))
     t = time.time()
     card = write_card(cfg, stats)  # card, pictures, rehydration weights, diff against the previous card

@@ -225,6 +225,37 @@ def audits(stats: dict) -> bytes:
     return _png(fig)
 
 
+QUALITY_FILE = "card_quality.png"
+
+
+def quality(stats: dict, max_langs: int = 12) -> bytes:
+    """Per language (the largest), the distribution of the selection model's scores, with its cutoff."""
+    plt = _plt()
+    q = stats["quality"]
+    model = q["select"]["model"] or q["models"][0]["name"]
+    langs = sorted(q["languages"], key=lambda l: -q["languages"][l]["scored"])[:max_langs]
+    cols = min(4, len(langs)) or 1
+    rows = -(-len(langs) // cols) or 1
+    fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 1.9 * rows + 0.6), squeeze=False)
+    for ax in axes.flat[len(langs):]:
+        ax.axis("off")
+    for ax, lang in zip(axes.flat, langs):
+        d = q["languages"][lang]
+        h = d["histograms"].get(model) or {"edges": [], "counts": []}
+        if h["counts"]:
+            e = h["edges"]
+            ax.bar(e[:-1], h["counts"], width=[b - a for a, b in zip(e, e[1:])], align="edge", color=KEPT)
+        if d.get("cutoff") is not None:
+            ax.axvline(d["cutoff"], color=REMOVED, linestyle="--")
+        ax.set_title(f"{lang}: {d['kept']:,} of {d['scored']:,} kept", fontsize=8)
+        ax.tick_params(labelsize=7)
+    rule = q["select"]["rule"]
+    fig.suptitle(f"Scores of quality model {model}" + (f" (selection {rule}, dashed: cutoff)" if rule else " (scores only)"),
+                 fontsize=9)
+    fig.tight_layout()
+    return _png(fig)
+
+
 def write_all(output: str, stats: dict) -> dict[str, str]:
     """Draw every picture into OUTPUT; {name: file name relative to the card}."""
     from curate.store import storage
@@ -232,7 +263,11 @@ def write_all(output: str, stats: dict) -> dict[str, str]:
     draw = {"funnel": funnel, "languages": languages, "filter_reasons": filter_reasons, "cluster_sizes": cluster_sizes}
     for name, fn in draw.items():
         storage.write_bytes(storage.join(output, FILES[name]), fn(stats))
+    files = dict(FILES)
+    if stats.get("quality"):
+        storage.write_bytes(storage.join(output, QUALITY_FILE), quality(stats))
+        files["quality"] = QUALITY_FILE
     if stats.get("audits"):
         storage.write_bytes(storage.join(output, AUDIT_FILE), audits(stats))
-        return {**FILES, "audits": AUDIT_FILE}
-    return dict(FILES)
+        files["audits"] = AUDIT_FILE
+    return files

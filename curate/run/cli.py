@@ -15,6 +15,7 @@ COMMANDS = {
     "rehydrate": ("curate.report.rehydrate:main", "upsample an output by cluster size (FineWeb2 rehydration)"),
     "publish": ("curate.report.publish:main", "push an output to the Hugging Face Hub"),
     "cron": ("curate.run.cron:main", "process Common Crawl snapshots not yet in an output, incrementally"),
+    "score": ("curate.run.score:main", "score an output's documents with quality models, and select by score"),
     "audit": ("curate.audit.cli:main", "audit packs, their review page (serve) and reviewers' labels (ingest)"),
     "eval-lid": ("langid.evaluate:main", "evaluate a language-ID model on labelled text"),
     "calibrate": ("filters.calibrate:main", "derive a language's filter thresholds from reference corpora"),
@@ -31,12 +32,18 @@ def add_run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lid-model", default=d.lid_model, help="lid.176 (bundled), a path, s3:// URI or hf://repo/file (GlotLID)")
     p.add_argument("--num-cpus", type=int, help="CPUs of the local Ray instance (default: all)")
     p.add_argument("--ray-address", help="Ray cluster address; 'local' forces a new local instance")
+    p.add_argument("--quality-model", action="append", default=[], metavar="SPEC",
+                   help="score kept documents with this model (repeatable): key=value,... or a folder with quality.yaml")
+    p.add_argument("--quality-select", metavar="RULE", help="top:PERCENT of each language, or min:SCORE (default: scores only)")
+    p.add_argument("--quality-gpus", type=float, help="GPUs per scoring actor (default 0: CPU)")
     p.add_argument("--config", help="YAML file with any PipelineConfig fields (safe YAML)")
 
 
 def config_from_args(a: argparse.Namespace) -> PipelineConfig:
     overrides = dict(snapshot=a.snapshot, input=a.input, output=a.output, languages=tuple(a.languages) or None,
-                     limit_shards=a.limit_shards, lid_model=a.lid_model, num_cpus=a.num_cpus, ray_address=a.ray_address)
+                     limit_shards=a.limit_shards, lid_model=a.lid_model, num_cpus=a.num_cpus, ray_address=a.ray_address,
+                     quality_models=tuple(a.quality_model) or None, quality_select=a.quality_select,
+                     quality_gpus=a.quality_gpus)
     text = open(a.config, encoding="utf-8").read() if a.config else ""
     return PipelineConfig.from_yaml(text, **overrides)
 

@@ -92,6 +92,54 @@ def _finalize(lang, group, parts, clusters, cfg, n_docs):
     return finalize_group(lang, group, parts, clusters, cfg, n_docs)
 
 
+@ray.remote
+class _QualityActor:
+    """Loads the quality models once and scores data files into their sidecars."""
+
+    def __init__(self, specs, threads: int, gpu: bool):
+        from quality import load_scorer
+
+        self.scorers = [load_scorer(s, threads=threads, gpu=gpu) for s in specs]
+
+    def score(self, data_uri: str, sidecar_uri: str) -> dict:
+        from curate.stages.quality import score_file
+
+        return score_file(data_uri, sidecar_uri, self.scorers)
+
+
+def score_files(cfg: PipelineConfig, specs: list, jobs: list[tuple[str, str]]) -> list[dict]:
+    """Score [(data URI, sidecar URI)] on a pool of actors, each holding the models (loaded once per
+    actor, not per file): `quality_gpus` GPUs per actor where the cluster has GPUs, CPU actors otherwise."""
+    from ray.util import ActorPool
+
+    res = ray.cluster_resources()
+    gpus = cfg.quality_gpus if res.get("GPU", 0) > 0 else 0.0
+    room = int(res.get("GPU", 0) // gpus) if gpus else int(res.get("CPU", 1) // max(1, cfg.quality_cpus))
+    n = max(1, min(len(jobs), cfg.quality_actors or room or 1))
+    opts = {"num_cpus": cfg.quality_cpus, "num_gpus": gpus}
+    actors = [_QualityActor.options(**opts).remote(specs, cfg.quality_cpus, gpus > 0) for _ in range(n)]
+    log(f"quality: {n} scoring actor(s), {cfg.quality_cpus} CPU and {gpus} GPU each")
+    pool, out, last = ActorPool(actors), [], time.time()
+    for r in pool.map_unordered(lambda a, job: a.score.remote(*job), jobs):
+        out.append(r)
+        if time.time() - last >= cfg.progress_interval_s or len(out) == len(jobs):
+            last = time.time()
+            log(f"quality: {len(out)}/{len(jobs)} files scored ({sum(x['rows'] for x in out)} documents)")
+    for a in actors:
+        ray.kill(a)
+    return out
+
+
+@ray.remote
+def _call(fn, args):
+    return fn(*args)
+
+
+def map_tasks(fn, arg_tuples: list[tuple]) -> list:
+    """fn(*args) for each args as Ray tasks, results in order."""
+    return ray.get([_call.remote(fn, a) for a in arg_tuples])
+
+
 def _fingerprint(*items) -> str:
     return hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -282,8 +330,12 @@ class Run:
         return results
 
     def sweep_stale(self, finals: list[dict]) -> None:
-        """Delete dataset files a previous run wrote that this run's result does not contain."""
+        """Delete dataset files a previous run wrote that this run's result does not contain (the quality
+        step's removed rows of a data file stay with it)."""
+        from curate.stages.quality import removed_sibling
+
         keep = {storage.join(self.cfg.output, f) for m in finals for f in m["files"]}
+        keep |= {removed_sibling(u) for u in keep}
         for uri in storage.list_files(storage.join(self.cfg.output, "data")):
             if uri not in keep:
                 storage.delete(uri)
@@ -299,6 +351,14 @@ def run_pipeline(cfg: PipelineConfig) -> int:
     except storage.StoreError as e:
         log(f"stopped before the first shard: {e}")
         return 2
+    if cfg.quality_models:
+        from curate.run.quality import specs_of
+
+        try:
+            specs_of(cfg)  # a bad quality model spec must not wait for the last shard
+        except ValueError as e:
+            log(f"stopped before the first shard: {e}")
+            return 2
     shards = resolve_shards(cfg)
     init_ray(cfg)
     res = ray.cluster_resources()
@@ -316,6 +376,7 @@ def run_pipeline(cfg: PipelineConfig) -> int:
     log(f"dedup: {len(dedup_results)} languages, {sum(r['clustered_docs'] for r in dedup_results.values())} docs in clusters")
 
     t2 = time.time()
+    quality_error = None
     finals = run.run_finalize(parts_by_lang, dedup_results, docs_by_lang)
     run.sweep_stale(finals)
     storage.sweep_temporaries(cfg.output)  # every task is done: temporaries are from killed writers
@@ -326,6 +387,16 @@ def run_pipeline(cfg: PipelineConfig) -> int:
     for m in finals:
         counters.merge(Counters.from_rows(m["counters"]))
     run.timings["finalize_s"] = time.time() - t2
+    if cfg.quality_models:
+        from curate.run.quality import run_quality
+
+        t3 = time.time()
+        try:
+            run_quality(cfg, score_files, map_tasks, log)
+        except (OSError, ValueError, ray.exceptions.RayError) as e:
+            quality_error = f"{type(e).__name__}: {e}"
+            log(f"quality step FAILED (the dataset is written without it): {quality_error[:1000]}")
+        run.timings["quality_s"] = time.time() - t3
     run.timings["shard_cpu_s"] = sum(v or 0 for v in tally.shard_cpu.values())
     run.timings["finalize_cpu_s"] = sum(m.get("cpu_seconds", 0) for m in finals)
     run.timings["stage_cpu_s"] = dict(sorted(tally.stage_cpu.items()))
@@ -334,6 +405,9 @@ def run_pipeline(cfg: PipelineConfig) -> int:
     failed = [f for f in failed if f["shard"] in set(shards)]
     card = write_outputs(cfg, shards, tally.shard_info(), counters, dedup_results, finals, failed, run.timings, started=t0)
     log(f"done in {run.timings['total_s']:.1f}s: dataset in {storage.join(cfg.output, 'data')}, card {card}")
+    if quality_error:
+        log(f"the quality step FAILED: {quality_error[:300]}")
+        return 1
     if failed:
         log(f"{len(failed)} shard(s) FAILED; see `curate status {cfg.output}`:")
         for f in failed:
