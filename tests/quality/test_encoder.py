@@ -1,0 +1,72 @@
+"""An encoder + head scorer on a tiny XLM-RoBERTa built here and saved in the hub's layout (tokenizer.json,
+config.json, model.safetensors, onnx/model.onnx): onnxruntime and torch give the same scores, batching
+does not change them, and text past max_tokens does not count."""
+import json
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("onnxruntime")
+transformers = pytest.importorskip("transformers")
+
+from quality import load_scorer, parse  # noqa: E402
+from quality.export import export_onnx  # noqa: E402
+
+TEXTS = ["the report on water quality was published today", "click here buy now cheap",
+         "a new method for measuring soil moisture across large areas of farmland and forest " * 3, "museum"]
+
+
+@pytest.fixture(scope="module")
+def encoder(tmp_path_factory):
+    from safetensors.numpy import save_file
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors, trainers
+
+    d = tmp_path_factory.mktemp("enc")
+    tok = Tokenizer(models.WordLevel(unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.train_from_iterator(TEXTS * 3, trainers.WordLevelTrainer(special_tokens=["<s>", "<pad>", "</s>", "<unk>"]))
+    tok.post_processor = processors.TemplateProcessing(single="<s> $A </s>", special_tokens=[("<s>", 0), ("</s>", 2)])
+    tok.save(str(d / "tokenizer.json"))
+    cfg = transformers.XLMRobertaConfig(vocab_size=tok.get_vocab_size(), hidden_size=32, num_hidden_layers=2,
+                                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=80,
+                                        pad_token_id=1, bos_token_id=0, eos_token_id=2)
+    torch.manual_seed(0)
+    transformers.XLMRobertaModel(cfg).eval().save_pretrained(str(d))
+    export_onnx(str(d))
+    rng = np.random.default_rng(0)
+    save_file({"0.weight": rng.normal(size=(16, 32)).astype(np.float32), "0.bias": np.zeros(16, np.float32),
+               "2.weight": rng.normal(size=(1, 16)).astype(np.float32), "2.bias": np.zeros(1, np.float32)},
+              str(d / "head.safetensors"))
+    return d
+
+
+def _spec(d, runtime, **kw):
+    return parse({"name": f"tiny_{runtime}", "kind": "encoder", "source": str(d), "head": str(d / "head.safetensors"),
+                  "head_arch": "mlp", "pooling": "mean", "max_tokens": 12, "runtime": runtime, **kw})
+
+
+def test_onnx_and_torch_agree_and_batching_does_not_matter(encoder):
+    onnx, pt = load_scorer(_spec(encoder, "onnx")), load_scorer(_spec(encoder, "torch"))
+    a, b = onnx.score(TEXTS), pt.score(TEXTS)
+    assert np.allclose(a, b, atol=1e-4) and np.ptp(a) > 0
+    one = load_scorer(_spec(encoder, "onnx", batch_size=1)).score(TEXTS)
+    assert np.allclose(a, one, atol=1e-5)
+
+
+def test_text_past_max_tokens_is_not_read(encoder):
+    s = load_scorer(_spec(encoder, "onnx"))
+    long = TEXTS[2]  # more than 12 tokens
+    assert np.allclose(s.score([long]), s.score([long + " museum museum click"]), atol=1e-6)
+    assert not np.allclose(s.score([TEXTS[0]]), s.score([TEXTS[0] + " museum"]), atol=1e-6)
+
+
+def test_a_head_that_does_not_fit_names_its_file(encoder, tmp_path):
+    from safetensors.numpy import save_file
+
+    save_file({"0.weight": np.zeros((1, 7), np.float32), "0.bias": np.zeros(1, np.float32)}, str(tmp_path / "wrong.safetensors"))
+    s = load_scorer(parse({"name": "wrong", "kind": "encoder", "source": str(encoder), "head_arch": "linear",
+                           "head": str(tmp_path / "wrong.safetensors"), "runtime": "onnx"}))
+    with pytest.raises(ValueError, match="wrong.safetensors takes 7"):
+        s.score(TEXTS)
+    json.dumps(s.spec.to_dict())
