@@ -16,6 +16,7 @@ COMMANDS = {
     "publish": ("curate.report.publish:main", "push an output to the Hugging Face Hub"),
     "cron": ("curate.run.cron:main", "process Common Crawl snapshots not yet in an output, incrementally"),
     "score": ("curate.run.score:main", "score an output's documents with quality models, and select by score"),
+    "train-quality": ("quality.train:main", "train a fastText classifier or an encoder head that `score` loads"),
     "audit": ("curate.audit.cli:main", "audit packs, their review page (serve) and reviewers' labels (ingest)"),
     "eval-lid": ("langid.evaluate:main", "evaluate a language-ID model on labelled text"),
     "calibrate": ("filters.calibrate:main", "derive a language's filter thresholds from reference corpora"),

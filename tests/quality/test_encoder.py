@@ -70,3 +70,21 @@ def test_a_head_that_does_not_fit_names_its_file(encoder, tmp_path):
     with pytest.raises(ValueError, match="wrong.safetensors takes 7"):
         s.score(TEXTS)
     json.dumps(s.spec.to_dict())
+
+
+def test_train_quality_fits_a_head_on_scores(encoder, tmp_path):
+    from quality.train import main
+
+    rng = np.random.default_rng(1)
+    words = TEXTS[0].split() + TEXTS[1].split()
+    texts = [" ".join(rng.choice(words, 8)) for _ in range(200)]
+    rows = [{"text": t, "score": float(t.count("report") + t.count("water"))} for t in texts]
+    data = tmp_path / "scores.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in rows))
+    out = tmp_path / "head"
+    assert main([str(data), "--kind", "head", "--encoder", str(encoder), "--out", str(out), "--name", "jql_like",
+                 "--score-column", "score", "--max-tokens", "12", "--test-fraction", "0.2"]) == 0
+    figures = json.loads((out / "figures.json").read_text())["figures"]
+    assert figures["held_out"] > 10 and figures["spearman"] > 0.3  # the head learned the annotation's direction
+    s = load_scorer(parse(str(out)))
+    assert s.spec.head_arch == "linear" and len(s.score(texts[:5])) == 5

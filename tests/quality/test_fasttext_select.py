@@ -100,3 +100,22 @@ def test_select_keeps_the_top_and_a_recut_restores(ft_model, tmp_path):
     stage.select_file(data, side, "eng_Latn", None, None, None, "t2")  # re-cut to scores only: all back, in order
     assert storage.read_parquet(data).column("text").to_pylist() == GOOD + BAD
     assert not storage.exists(stage.removed_sibling(data))
+
+
+def test_train_quality_writes_a_model_that_scores(tmp_path):
+    import json as _json
+
+    from quality.train import main
+
+    rows = [{"text": f"{t} {i}", "label": "hq"} for i, t in enumerate(GOOD * 15)] + \
+           [{"text": f"{t} {i}", "label": "cc"} for i, t in enumerate(BAD * 15)]
+    data = tmp_path / "labelled.jsonl"
+    data.write_text("\n".join(_json.dumps(r) for r in rows))
+    out = tmp_path / "model"
+    assert main([str(data), "--kind", "fasttext", "--out", str(out), "--name", "mine", "--label-column", "label",
+                 "--positive", "hq"]) == 0
+    figures = _json.loads((out / "figures.json").read_text())["figures"]
+    assert figures["held_out"] > 0 and figures["accuracy"] >= 0.9
+    s = load_scorer(parse(str(out)))  # the folder's quality.yaml
+    assert s.spec.name == "mine" and s.score(GOOD).min() > s.score(BAD).max()
+    assert main([str(data), "--kind", "fasttext", "--out", str(out), "--name", "mine", "--score-column", "label"]) == 2

@@ -1,0 +1,167 @@
+"""`curate train-quality`: train a quality model that `curate score` loads, from labelled text.
+
+Input: JSONL or Parquet with a text column and a label (classes: FineWeb2-HQ-style positives vs random
+web documents) or a score (JQL-style LLM annotations). A held-out split (by a hash of the text, so the
+same data always splits the same) gives the figures: accuracy and F1 of the positive class for
+classes, Spearman and MSE for scores. Writes a folder with the model and a quality.yaml.
+  * ``--kind fasttext``: a fastText classifier (DCLM style), classes only;
+  * ``--kind head --encoder SOURCE``: a Linear head over the frozen encoder's pooled embeddings,
+    least squares for scores, logistic regression for two classes (score = P(positive)).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+
+import numpy as np
+import yaml
+
+from .spec import SPEC_FILE, ModelSpec, SpecError
+
+
+def read_rows(path: str, text_col: str, target_col: str, lang_col: str | None, lang: str | None) -> list[tuple[str, object]]:
+    if path.endswith(".parquet"):
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(path).to_pylist()
+    else:
+        with open(path, encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f if line.strip()]
+    out = []
+    for i, r in enumerate(rows):
+        if text_col not in r or target_col not in r:
+            raise ValueError(f"{path}: row {i + 1} has no {text_col!r} or {target_col!r}")
+        if lang and r.get(lang_col) != lang:
+            continue
+        out.append((str(r[text_col]), r[target_col]))
+    if len(out) < 4:
+        raise ValueError(f"{path}: {len(out)} usable rows; at least 4 are needed to train and hold out")
+    return out
+
+
+def held_out(text: str, fraction: float) -> bool:
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < fraction
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    order = np.argsort(x, kind="stable")
+    r = np.empty(len(x))
+    r[order] = np.arange(len(x))
+    for v in np.unique(x):  # ties share their mean rank
+        m = x == v
+        r[m] = r[m].mean()
+    return r
+
+
+def class_figures(truth: list[bool], pred: list[bool]) -> dict:
+    t, p = np.array(truth), np.array(pred)
+    tp, fp, fn = int((t & p).sum()), int((~t & p).sum()), int((t & ~p).sum())
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+    return {"accuracy": round(float((t == p).mean()), 4) if len(t) else None, "f1": round(f1, 4), "held_out": len(t)}
+
+
+def score_figures(truth: np.ndarray, pred: np.ndarray) -> dict:
+    rho = float(np.corrcoef(_ranks(truth), _ranks(pred))[0, 1]) if len(truth) > 1 and np.ptp(truth) > 0 else None
+    return {"spearman": None if rho is None or np.isnan(rho) else round(rho, 4),
+            "mse": round(float(np.mean((truth - pred) ** 2)), 4), "held_out": len(truth)}
+
+
+def train_fasttext(rows, positive: str, out: str, name: str, fraction: float, epochs: int) -> dict:
+    import fasttext
+
+    labels = sorted({str(y) for _, y in rows})
+    if positive not in labels:
+        raise ValueError(f"positive label {positive!r} is not among the labels {labels}")
+    train = [(t, str(y)) for t, y in rows if not held_out(t, fraction)]
+    test = [(t, str(y)) for t, y in rows if held_out(t, fraction)]
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
+        f.writelines(f"__label__{y} {t.replace(chr(10), ' ')}\n" for t, y in train)
+    try:
+        model = fasttext.train_supervised(f.name, epoch=epochs, lr=0.1, wordNgrams=2, thread=1, verbose=0)
+    finally:
+        os.unlink(f.name)
+    model.save_model(os.path.join(out, "model.bin"))
+    pred = [model.predict(t.replace("\n", " "))[0][0] == f"__label__{positive}" for t, _ in test]
+    spec = ModelSpec(name=name, kind="fasttext", source="model.bin", label=positive)
+    return {"spec": spec, "figures": class_figures([y == positive for _, y in test], pred), "trained_on": len(train)}
+
+
+def train_head(rows, encoder: str, out: str, name: str, fraction: float, positive: str | None, pooling: str,
+               max_tokens: int) -> dict:
+    from safetensors.numpy import save_file
+
+    from .loader import _fetch
+    from .encoder_scorer import EncoderScorer
+
+    probe = ModelSpec(name=name, kind="encoder", source=encoder, head="-", pooling=pooling, max_tokens=max_tokens)
+    emb = EncoderScorer(probe, _fetch(probe, encoder, folder=True), None).embed([t for t, _ in rows])
+    mask = np.array([held_out(t, fraction) for t, _ in rows])
+    x = np.hstack([emb, np.ones((len(emb), 1), np.float32)])
+    if positive is not None:  # two classes: logistic regression by gradient descent
+        y = np.array([str(v) == positive for _, v in rows], np.float64)
+        w = np.zeros(x.shape[1])
+        for _ in range(2000):
+            p = 1 / (1 + np.exp(-x[~mask] @ w))
+            w -= 0.5 * (x[~mask].T @ (p - y[~mask]) / max(1, (~mask).sum()) + 1e-3 * w)
+        figures = class_figures(list(y[mask] > 0.5), list(x[mask] @ w > 0))
+        output = "sigmoid"
+    else:  # scores: ridge least squares
+        y = np.array([float(v) for _, v in rows])
+        a = x[~mask]
+        w = np.linalg.solve(a.T @ a + 1e-3 * np.eye(a.shape[1]), a.T @ y[~mask])
+        figures = score_figures(y[mask], x[mask] @ w)
+        output = "raw"
+    save_file({"weight": w[None, :-1].astype(np.float32), "bias": w[-1:].astype(np.float32)}, os.path.join(out, "head.safetensors"))
+    source = encoder if "://" in encoder else os.path.abspath(encoder)
+    spec = ModelSpec(name=name, kind="encoder", source=source, head="head.safetensors", head_arch="linear",
+                     pooling=pooling, max_tokens=max_tokens, output=output)
+    return {"spec": spec, "figures": figures, "trained_on": int((~mask).sum())}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="curate train-quality", description=__doc__.split("\n\n")[0])
+    p.add_argument("data", help="JSONL or Parquet of labelled text")
+    p.add_argument("--kind", choices=("fasttext", "head"), required=True)
+    p.add_argument("--out", required=True, help="folder to write the model and its quality.yaml into")
+    p.add_argument("--name", required=True, help="the model's name (its score column is quality_<name>)")
+    p.add_argument("--text-column", default="text")
+    p.add_argument("--label-column", help="class labels (with --positive)")
+    p.add_argument("--score-column", help="numeric scores (head only)")
+    p.add_argument("--positive", help="the positive class label")
+    p.add_argument("--language-column", default="language")
+    p.add_argument("--language", help="train on this language's rows only (default: all: multilingual)")
+    p.add_argument("--encoder", help="encoder folder, hf://org/repo or s3:// prefix (head only)")
+    p.add_argument("--pooling", default="mean", choices=("mean", "cls"))
+    p.add_argument("--max-tokens", type=int, default=512)
+    p.add_argument("--test-fraction", type=float, default=0.1)
+    p.add_argument("--epochs", type=int, default=10)
+    a = p.parse_args(argv)
+    try:
+        if bool(a.label_column) == bool(a.score_column):
+            raise ValueError("give one of --label-column (with --positive) or --score-column")
+        if a.label_column and not a.positive:
+            raise ValueError("--label-column needs --positive (the class that scores 1)")
+        if a.kind == "fasttext" and a.score_column:
+            raise ValueError("a fastText classifier trains on classes: use --label-column, or --kind head for scores")
+        if a.kind == "head" and not a.encoder:
+            raise ValueError("--kind head needs --encoder")
+        ModelSpec(name=a.name, kind="fasttext", source="-", label="-")  # the name, checked before any work
+        rows = read_rows(a.data, a.text_column, a.label_column or a.score_column, a.language_column, a.language)
+        os.makedirs(a.out, exist_ok=True)
+        if a.kind == "fasttext":
+            r = train_fasttext(rows, a.positive, a.out, a.name, a.test_fraction, a.epochs)
+        else:
+            r = train_head(rows, a.encoder, a.out, a.name, a.test_fraction, a.positive, a.pooling, a.max_tokens)
+    except (ValueError, OSError, SpecError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    with open(os.path.join(a.out, SPEC_FILE), "w", encoding="utf-8") as f:
+        yaml.safe_dump(r["spec"].to_dict(), f, sort_keys=False)
+    with open(os.path.join(a.out, "figures.json"), "w", encoding="utf-8") as f:
+        json.dump({"figures": r["figures"], "trained_on": r["trained_on"], "data": a.data, "language": a.language}, f, indent=1)
+    print(json.dumps({"model": a.out, **r["figures"]}))
+    return 0
