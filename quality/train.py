@@ -82,6 +82,9 @@ def train_fasttext(rows, positive: str, out: str, name: str, fraction: float, ep
         f.writelines(f"__label__{y} {t.replace(chr(10), ' ')}\n" for t, y in train)
     try:
         model = fasttext.train_supervised(f.name, epoch=epochs, lr=0.1, wordNgrams=2, thread=1, verbose=0)
+    except RuntimeError as e:  # fastText's "Encountered NaN.": say what was being trained
+        raise RuntimeError(f"fastText training of {name!r} on {len(train)} documents failed: {e} "
+                           f"(try fewer epochs than {epochs}, or more documents)") from e
     finally:
         os.unlink(f.name)
     model.save_model(os.path.join(out, "model.bin"))

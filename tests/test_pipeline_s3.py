@@ -9,8 +9,8 @@ from pathlib import Path
 import boto3
 import pyarrow.parquet as pq
 import pytest
-from moto.server import ThreadedMotoServer
 
+from tests.production.s3env import start_moto
 from tests.util import run_cli
 
 DATA = Path(__file__).parent / "data"
@@ -19,10 +19,7 @@ SNAPSHOT = "CC-MAIN-2099-01"
 
 @pytest.fixture(scope="module")
 def s3_server():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
+    server, endpoint = start_moto()
     env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
            "CURATE_S3_ENDPOINT_URL": endpoint}
     old = {k: os.environ.get(k) for k in env}

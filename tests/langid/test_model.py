@@ -106,12 +106,10 @@ def test_glotlid_style_labels_kept(glot_model_path):
 
 @pytest.fixture(scope="module")
 def s3_server():
-    from moto.server import ThreadedMotoServer
+    from tests.production.s3env import start_moto
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
+    server, endpoint = start_moto()
+    yield endpoint
     server.stop()
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import boto3
+import requests
 from moto.server import ThreadedMotoServer
 
 from tests.util import ROOT
@@ -19,12 +20,20 @@ SHARDS = ["resiliparse_CC-MAIN-2020-34_excerpt.warc.gz", "example.warc.gz"]
 CREDS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
+def start_moto() -> tuple[ThreadedMotoServer, str]:
+    """A moto server on a free loopback port, emptied first: moto keeps its buckets in module state, so a
+    server started later in the same process would otherwise see what an earlier test wrote."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    requests.post(f"{endpoint}/moto-api/reset", timeout=30).raise_for_status()
+    return server, endpoint
+
+
 class S3World:
     def __init__(self):
-        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self.server.start()
-        host, port = self.server.get_host_and_port()
-        self.endpoint = f"http://{host}:{port}"
+        self.server, self.endpoint = start_moto()
         self.s3 = boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
                                aws_access_key_id="testing", aws_secret_access_key="testing")
         self.s3.create_bucket(Bucket="commoncrawl")
