@@ -38,12 +38,12 @@ def cpu(fn, *args):
 
 
 def fasttext_case(texts, tmp, n):
-    import fasttext
+    from curate.patches import fasttext_training
 
     path = os.path.join(tmp, "train.txt")
     with open(path, "w") as f:
         f.writelines(f"__label__{'hq' if len(t) > 2000 else 'cc'} {t.replace(chr(10), ' ')}\n" for t in texts)
-    fasttext.train_supervised(path, epoch=5, wordNgrams=2, thread=1, verbose=0).save_model(os.path.join(tmp, "ft.bin"))
+    fasttext_training.train_supervised(path, epoch=5, thread=1, verbose=0).save_model(os.path.join(tmp, "ft.bin"))
     s = load_scorer(parse(f"name=ft,kind=fasttext,source={tmp}/ft.bin,label=hq"))
     docs = (texts * (n // len(texts) + 1))[:n]
     runs = [cpu(s.score, docs)[0] for _ in range(5)]

@@ -11,6 +11,7 @@ classes, Spearman and MSE for scores. Writes a folder with the model and a quali
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import os
@@ -23,13 +24,19 @@ import yaml
 from .spec import SPEC_FILE, ModelSpec, SpecError
 
 
+# fastText settings for a quality classifier: word bigrams (DCLM's), a smaller hash table and dimension than
+# fastText's defaults (2M x 100 floats, 800 MB a model) since two classes need far less; lr 0.5 because at
+# fastText's 0.1 a few thousand documents stay near chance after 25 epochs
+FASTTEXT_ARGS = {"epoch": 25, "lr": 0.5, "wordNgrams": 2, "dim": 64, "bucket": 200_000}
+
+
 def read_rows(path: str, text_col: str, target_col: str, lang_col: str | None, lang: str | None) -> list[tuple[str, object]]:
     if path.endswith(".parquet"):
         import pyarrow.parquet as pq
 
         rows = pq.read_table(path).to_pylist()
     else:
-        with open(path, encoding="utf-8") as f:
+        with (gzip.open if path.endswith(".gz") else open)(path, "rt", encoding="utf-8") as f:
             rows = [json.loads(line) for line in f if line.strip()]
     out = []
     for i, r in enumerate(rows):
@@ -70,9 +77,10 @@ def score_figures(truth: np.ndarray, pred: np.ndarray) -> dict:
             "mse": round(float(np.mean((truth - pred) ** 2)), 4), "held_out": len(truth)}
 
 
-def train_fasttext(rows, positive: str, out: str, name: str, fraction: float, epochs: int) -> dict:
-    import fasttext
+def train_fasttext(rows, positive: str, out: str, name: str, fraction: float, **settings) -> dict:
+    from curate.patches import fasttext_training
 
+    args = {**FASTTEXT_ARGS, **{k: v for k, v in settings.items() if v is not None}}
     labels = sorted({str(y) for _, y in rows})
     if positive not in labels:
         raise ValueError(f"positive label {positive!r} is not among the labels {labels}")
@@ -81,16 +89,18 @@ def train_fasttext(rows, positive: str, out: str, name: str, fraction: float, ep
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
         f.writelines(f"__label__{y} {t.replace(chr(10), ' ')}\n" for t, y in train)
     try:
-        model = fasttext.train_supervised(f.name, epoch=epochs, lr=0.1, wordNgrams=2, thread=1, verbose=0)
-    except RuntimeError as e:  # fastText's "Encountered NaN.": say what was being trained
+        # one thread: the same data gives the same model
+        model = fasttext_training.train_supervised(f.name, thread=1, verbose=0, seed=0, **args)
+    except RuntimeError as e:  # fastText's "Encountered NaN.": a diverging learning rate
         raise RuntimeError(f"fastText training of {name!r} on {len(train)} documents failed: {e} "
-                           f"(try fewer epochs than {epochs}, or more documents)") from e
+                           f"(try a lower --lr than {args['lr']})") from e
     finally:
         os.unlink(f.name)
     model.save_model(os.path.join(out, "model.bin"))
     pred = [model.predict(t.replace("\n", " "))[0][0] == f"__label__{positive}" for t, _ in test]
     spec = ModelSpec(name=name, kind="fasttext", source="model.bin", label=positive)
-    return {"spec": spec, "figures": class_figures([y == positive for _, y in test], pred), "trained_on": len(train)}
+    return {"spec": spec, "figures": class_figures([y == positive for _, y in test], pred), "trained_on": len(train),
+            "settings": args}
 
 
 def train_head(rows, encoder: str, out: str, name: str, fraction: float, positive: str | None, pooling: str,
@@ -141,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pooling", default="mean", choices=("mean", "cls"))
     p.add_argument("--max-tokens", type=int, default=512)
     p.add_argument("--test-fraction", type=float, default=0.1)
-    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--epochs", type=int, help=f"fastText epochs (default {FASTTEXT_ARGS['epoch']})")
+    p.add_argument("--lr", type=float, help=f"fastText learning rate (default {FASTTEXT_ARGS['lr']})")
+    p.add_argument("--dim", type=int, help=f"fastText vector size (default {FASTTEXT_ARGS['dim']})")
+    p.add_argument("--bucket", type=int, help=f"fastText word-bigram hash buckets (default {FASTTEXT_ARGS['bucket']})")
     a = p.parse_args(argv)
     try:
         if bool(a.label_column) == bool(a.score_column):
@@ -156,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = read_rows(a.data, a.text_column, a.label_column or a.score_column, a.language_column, a.language)
         os.makedirs(a.out, exist_ok=True)
         if a.kind == "fasttext":
-            r = train_fasttext(rows, a.positive, a.out, a.name, a.test_fraction, a.epochs)
+            r = train_fasttext(rows, a.positive, a.out, a.name, a.test_fraction, epoch=a.epochs, lr=a.lr, dim=a.dim,
+                               bucket=a.bucket)
         else:
             r = train_head(rows, a.encoder, a.out, a.name, a.test_fraction, a.positive, a.pooling, a.max_tokens)
     except (ValueError, OSError, SpecError) as e:
@@ -165,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     with open(os.path.join(a.out, SPEC_FILE), "w", encoding="utf-8") as f:
         yaml.safe_dump(r["spec"].to_dict(), f, sort_keys=False)
     with open(os.path.join(a.out, "figures.json"), "w", encoding="utf-8") as f:
-        json.dump({"figures": r["figures"], "trained_on": r["trained_on"], "data": a.data, "language": a.language}, f, indent=1)
+        json.dump({"figures": r["figures"], "trained_on": r["trained_on"], "data": a.data, "language": a.language,
+                   "settings": r.get("settings")}, f, indent=1)
     print(json.dumps({"model": a.out, **r["figures"]}))
     return 0

@@ -8,7 +8,8 @@ One switch turns them on or off: `install`, called by every stage task with
 ``not PipelineConfig.unoptimised`` (the benchmark's baseline runs the libraries' own code). It applies
 the patches that replace a library function for the whole process at once; the others are applied
 where their library is loaded (spaCy's patterns and prefix search, jieba's dictionary: `filters.tokenizers`;
-Ray's head monitors: `curate.run.orchestrate`) and ask `wanted` first. A library of another version
+Ray's head monitors: `curate.run.orchestrate`) and ask `wanted` first; `fasttext_training` is a
+correctness fix, applied by `quality.train` whatever the switch. A library of another version
 than the patch was written for keeps its own code, with a warning naming both versions.
 
 The switch is also read, through `active`, by the filters' own faster equivalents of datatrove's
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 # patches that replace a library function process-wide: `install` applies or removes them together
 PROCESS_WIDE = ("trafilatura_speedups", "ftfy_mojibake", "datatrove_dependency_check", "datatrove_repetition")
 # patches applied where their library is loaded, if `wanted`
-AT_LOAD = ("regex_cache", "spacy_prefix", "jieba_dict", "ray_monitors")
+AT_LOAD = ("regex_cache", "spacy_prefix", "jieba_dict", "ray_monitors", "fasttext_training")
 
 _active = True  # before any stage calls install (tools, tests): the optimised configuration
 _installed: bool | None = None  # what install last did to the process-wide patches

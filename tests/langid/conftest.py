@@ -11,12 +11,12 @@ GLOT_TRAIN = {
 
 @pytest.fixture(scope="session")
 def glot_model_path(tmp_path_factory):
-    import fasttext
+    from curate.patches import fasttext_training
 
     d = tmp_path_factory.mktemp("glot")
     lines = [f"__label__{lab} {text}" for lab, text in GLOT_TRAIN.items()] * 20
     (d / "train.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    ft = fasttext.train_supervised(str(d / "train.txt"), epoch=50, minn=2, maxn=4,
+    ft = fasttext_training.train_supervised(str(d / "train.txt"), epoch=50, minn=2, maxn=4,
                                    dim=16, thread=1, verbose=0, seed=1)
     ft.save_model(str(d / "glot.bin"))
     return str(d / "glot.bin")

@@ -3,11 +3,11 @@ selection keeps exactly the top X % of a language over all its files, moving the
 with their scores; selecting again (after a kill, or a re-cut) starts from the same documents."""
 import math
 
-import fasttext
 import numpy as np
 import pyarrow as pa
 import pytest
 
+from curate.patches import fasttext_training
 from curate.stages import quality as stage
 from curate.store import storage
 from curate.store.schema import OUTPUT_SCHEMA
@@ -26,9 +26,7 @@ def ft_model(tmp_path_factory):
     d = tmp_path_factory.mktemp("ft")
     lines = [f"__label__hq {t}" for t in GOOD * 20] + [f"__label__cc {t}" for t in BAD * 20]
     (d / "train.txt").write_text("\n".join(lines) + "\n")
-    # word bigrams: fasttext-numpy2-wheel 0.9.2 on some CPUs meets "Encountered NaN" with unigrams on one
-    # thread, at any learning rate (not a divergence); with bigrams it trains
-    m = fasttext.train_supervised(str(d / "train.txt"), epoch=10, lr=0.1, wordNgrams=2, thread=1, verbose=0)
+    m = fasttext_training.train_supervised(str(d / "train.txt"), epoch=10, lr=0.1, thread=1, verbose=0)
     m.save_model(str(d / "model.bin"))
     return d / "model.bin"
 

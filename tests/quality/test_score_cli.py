@@ -5,8 +5,9 @@ import json
 import math
 import shutil
 
-import fasttext
 import pyarrow.parquet as pq
+
+from curate.patches import fasttext_training
 
 from tests.util import run_curate
 
@@ -22,8 +23,8 @@ def test_score_selects_the_top_decile_of_each_language(sample_run, tmp_path):
     texts = [t.replace("\n", " ") for p in (out / "data").glob("*/train/*.parquet") if "_removed" not in str(p)
              for t in pq.read_table(p, columns=["text"]).column("text").to_pylist()]
     (tmp_path / "train.txt").write_text("\n".join(f"__label__{'hq' if len(t) > 2000 else 'cc'} {t}" for t in texts) + "\n")
-    fasttext.train_supervised(str(tmp_path / "train.txt"), epoch=5, lr=0.1, wordNgrams=2, thread=1,
-                              verbose=0).save_model(str(tmp_path / "m.bin"))
+    fasttext_training.train_supervised(str(tmp_path / "train.txt"), epoch=5, lr=0.1, thread=1,
+                                       verbose=0).save_model(str(tmp_path / "m.bin"))
     before = {p.parent.parent.name: 0 for p in (out / "data").glob("*/*/*.parquet") if "_removed" not in str(p)}
     for p in (out / "data").glob("*/*/*.parquet"):
         if "_removed" not in str(p):
