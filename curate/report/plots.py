@@ -248,6 +248,9 @@ def quality(stats: dict, max_langs: int = 12) -> bytes:
         if d.get("cutoff") is not None:
             ax.axvline(d["cutoff"], color=REMOVED, linestyle="--")
         ax.set_title(f"{lang}: {d['kept']:,} of {d['scored']:,} kept", fontsize=8)
+        if h["edges"]:  # the same range in every panel (the summary's histograms share their edges)
+            ax.set_xlim(h["edges"][0], h["edges"][-1])
+        ax.ticklabel_format(axis="x", useOffset=False, style="plain")
         ax.tick_params(labelsize=7)
     rule = q["select"]["rule"]
     fig.suptitle(f"Scores of quality model {model}" + (f" (selection {rule}, dashed: cutoff)" if rule else " (scores only)"),

@@ -34,7 +34,8 @@ def add_run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--num-cpus", type=int, help="CPUs of the local Ray instance (default: all)")
     p.add_argument("--ray-address", help="Ray cluster address; 'local' forces a new local instance")
     p.add_argument("--quality-model", action="append", default=[], metavar="SPEC",
-                   help="score kept documents with this model (repeatable): key=value,... or a folder with quality.yaml")
+                   help="score kept documents with this model (repeatable): key=value,..., a folder with quality.yaml, "
+                   "or `demo` (the project's demonstration model)")
     p.add_argument("--quality-select", metavar="RULE", help="top:PERCENT of each language, or min:SCORE (default: scores only)")
     p.add_argument("--quality-gpus", type=float, help="GPUs per scoring actor (default 0: CPU)")
     p.add_argument("--config", help="YAML file with any PipelineConfig fields (safe YAML)")
@@ -53,6 +54,10 @@ def run_pipeline_main(argv: list[str] | None = None) -> int:
     """Entry point of `pipelines/fineweb2.py` and `curate run`."""
     p = argparse.ArgumentParser(prog="fineweb2", description="FineWeb2 pipeline: Common Crawl WARC -> per-language Parquet + card")
     add_run_args(p)
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # the quick start: the bundled sample, with the quality step shown by the demonstration model
+        argv = ["--quality-model", "demo"]
+        print("quick start: the bundled sample, scored by the demonstration quality model (--quality-model demo)")
     a = p.parse_args(argv)
     try:
         cfg = config_from_args(a)

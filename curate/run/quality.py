@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 
 import numpy as np
@@ -15,7 +16,7 @@ from curate.report.outputs import QUALITY_SUMMARY as SUMMARY
 from curate.stages import quality as stage
 from curate.stages.shard import work_dir
 from curate.store import storage
-from quality import parse
+from quality import demo, parse
 
 HIST_BINS = 40
 
@@ -34,8 +35,15 @@ def data_files(cfg: PipelineConfig) -> dict[str, list[str]]:
     return out
 
 
+def demo_model_uri(cfg: PipelineConfig) -> str:
+    uri = storage.join(work_dir(cfg), "quality", "demo", "model.bin")
+    # one spelling of a local output ("./output", "output/"): the path is in the spec, whose digest keys the scores
+    return uri if storage.is_s3(uri) else os.path.abspath(uri)
+
+
 def specs_of(cfg: PipelineConfig) -> list:
-    specs = [parse(s) for s in cfg.quality_models]
+    """The configured models; the spec ``demo`` is the project's demonstration model (`quality.demo`)."""
+    specs = [demo.spec(demo_model_uri(cfg)) if s == demo.NAME else parse(s) for s in cfg.quality_models]
     names = [s.name for s in specs]
     if len(set(names)) != len(names):
         raise ValueError(f"quality models need distinct names, got {names}")
@@ -48,6 +56,11 @@ def run_quality(cfg: PipelineConfig, score_files, map_tasks, log) -> dict:
     """Score, cut and select; returns the summary. `score_files(cfg, specs, jobs)` scores
     [(data URI, sidecar URI)] on the actor pool; `map_tasks(fn, arg_tuples)` runs plain tasks."""
     specs = specs_of(cfg)
+    if demo.NAME in cfg.quality_models and not storage.exists(demo_model_uri(cfg)):
+        model, figures = demo.train()
+        storage.write_bytes(demo_model_uri(cfg), model)
+        log(f"quality: trained the demonstration model on {figures['trained_on']} documents "
+            f"(held-out accuracy {figures['figures']['accuracy']})")
     files = data_files(cfg)
     work = work_dir(cfg)
     finalized = sorted(json.loads(storage.read_text(u)).get("fingerprint", "")
@@ -112,21 +125,32 @@ def _previous(cfg: PipelineConfig) -> dict | None:
         return None
 
 
-def _histogram(values: np.ndarray) -> dict:
+def _score_range(gathered: dict, column: str) -> tuple[float, float]:
+    """One range for a model's histograms in every language, so the card's panels compare; [0, 1] for
+    probabilities."""
+    v = np.concatenate([cols[column] for _, cols in gathered.values()] or [np.empty(0, np.float32)])
+    v = v[np.isfinite(v)]
+    if not len(v) or (v.min() >= 0 and v.max() <= 1):
+        return 0.0, 1.0
+    lo, hi = float(v.min()), float(v.max())
+    return lo, hi if hi > lo else lo + 1.0
+
+
+def _histogram(values: np.ndarray, lo: float, hi: float) -> dict:
     v = values[np.isfinite(values)].astype(np.float64)
     if not len(v):
         return {"edges": [], "counts": []}
-    lo, hi = float(v.min()), float(v.max())
-    counts, edges = np.histogram(v, bins=HIST_BINS, range=(lo, hi if hi > lo else lo + 1e-6))
+    counts, edges = np.histogram(v, bins=HIST_BINS, range=(lo, hi))
     return {"edges": [round(float(e), 6) for e in edges], "counts": counts.tolist()}
 
 
 def _summary(cfg, specs, sha, select_name, rule, cutoffs, gathered, results, scores_fp, tag) -> dict:
     langs = {}
+    ranges = {s.column: _score_range(gathered, s.column) for s in specs}
     for lang, (keys, cols) in sorted(gathered.items()):
         rs = [r for r in results if r["lang"] == lang]
         entry = {k: sum(r[k] for r in rs) for k in ("scored", "kept", "removed", "kept_words", "kept_bytes")}
-        entry["histograms"] = {c.removeprefix("quality_"): _histogram(v) for c, v in cols.items()}
+        entry["histograms"] = {c.removeprefix("quality_"): _histogram(v, *ranges[c]) for c, v in cols.items()}
         entry["mean"] = {c.removeprefix("quality_"): round(float(np.nanmean(v)), 6) if len(v) else None for c, v in cols.items()}
         if lang in cutoffs:
             entry["cutoff"] = None if cutoffs[lang] is None else round(cutoffs[lang][0], 6)

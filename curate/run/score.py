@@ -15,7 +15,8 @@ def parse_args(argv):
     p = argparse.ArgumentParser(prog="curate score", description=__doc__.split("\n\n")[0])
     p.add_argument("output", help="a curate output (local folder or s3:// prefix) with stats.json")
     p.add_argument("--model", action="append", required=True, metavar="SPEC",
-                   help="quality model (repeatable): key=value,... or a folder with quality.yaml (docs/quality.md)")
+                   help="quality model (repeatable): key=value,..., a folder with quality.yaml (docs/quality.md), or "
+                   "`demo` (the project's demonstration model)")
     p.add_argument("--select", metavar="RULE", help="top:PERCENT of each language (FineWeb2-HQ: top:10) or "
                    "min:SCORE (FineWeb-Edu: min:3); default: only write scores")
     p.add_argument("--select-model", help="the model selection uses (default: the first)")
