@@ -11,7 +11,7 @@ pytest.importorskip("onnxruntime")
 transformers = pytest.importorskip("transformers")
 
 from quality import load_scorer, parse  # noqa: E402
-from quality.export import export_onnx  # noqa: E402
+from tests.quality import tiny_encoder  # noqa: E402
 
 TEXTS = ["the report on water quality was published today", "click here buy now cheap",
          "a new method for measuring soil moisture across large areas of farmland and forest " * 3, "museum"]
@@ -19,26 +19,7 @@ TEXTS = ["the report on water quality was published today", "click here buy now 
 
 @pytest.fixture(scope="module")
 def encoder(tmp_path_factory):
-    from safetensors.numpy import save_file
-    from tokenizers import Tokenizer, models, pre_tokenizers, processors, trainers
-
-    d = tmp_path_factory.mktemp("enc")
-    tok = Tokenizer(models.WordLevel(unk_token="<unk>"))
-    tok.pre_tokenizer = pre_tokenizers.Whitespace()
-    tok.train_from_iterator(TEXTS * 3, trainers.WordLevelTrainer(special_tokens=["<s>", "<pad>", "</s>", "<unk>"]))
-    tok.post_processor = processors.TemplateProcessing(single="<s> $A </s>", special_tokens=[("<s>", 0), ("</s>", 2)])
-    tok.save(str(d / "tokenizer.json"))
-    cfg = transformers.XLMRobertaConfig(vocab_size=tok.get_vocab_size(), hidden_size=32, num_hidden_layers=2,
-                                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=80,
-                                        pad_token_id=1, bos_token_id=0, eos_token_id=2)
-    torch.manual_seed(0)
-    transformers.XLMRobertaModel(cfg).eval().save_pretrained(str(d))
-    export_onnx(str(d))
-    rng = np.random.default_rng(0)
-    save_file({"0.weight": rng.normal(size=(16, 32)).astype(np.float32), "0.bias": np.zeros(16, np.float32),
-               "2.weight": rng.normal(size=(1, 16)).astype(np.float32), "2.bias": np.zeros(1, np.float32)},
-              str(d / "head.safetensors"))
-    return d
+    return tiny_encoder.build(tmp_path_factory.mktemp("enc"), TEXTS * 3)
 
 
 def _spec(d, runtime, **kw):
