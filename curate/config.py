@@ -23,7 +23,7 @@ QUALITY_SELECT_RE = re.compile(r"^(top:(100(\.0+)?|[0-9]{1,2}(\.[0-9]+)?)|min:-?
 # the quality step's fields: they decide what the quality step keeps, not what the stages before it did,
 # so changing a model leaves the shard, dedup and finalize work valid (its own hash is in quality/summary.json)
 QUALITY_FIELDS = ("quality_models", "quality_select", "quality_select_model", "quality_cpus", "quality_gpus",
-                  "quality_actors")
+                  "quality_actors", "quality_start_timeout_s")
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,7 @@ class PipelineConfig:
     quality_cpus: int = 1                    # threads (and Ray CPUs) per scoring actor
     quality_gpus: float = 0.0                # GPUs per scoring actor (0: CPU actors)
     quality_actors: int | None = None        # scoring actors (None: as many as the cluster's CPUs or GPUs allow)
+    quality_start_timeout_s: float = 1800.0  # how long scoring actors may wait for room (an autoscaled GPU node)
     # --- execution ---
     num_cpus: int | None = None              # local Ray instance size (None: all cores)
     ray_address: str | None = None

@@ -36,6 +36,9 @@ def log(msg: str) -> None:
     print(f"[curate {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
+_JOINED = False  # whether init_ray joined a running cluster (which may add GPU nodes on demand)
+
+
 def init_ray(cfg: PipelineConfig) -> None:
     if ray.is_initialized():
         return
@@ -48,6 +51,8 @@ def init_ray(cfg: PipelineConfig) -> None:
     if addr and addr != "local":
         try:
             ray.init(address=addr, **kwargs)
+            global _JOINED
+            _JOINED = True
             return
         except ConnectionError:
             if cfg.ray_address:
@@ -101,6 +106,9 @@ class _QualityActor:
 
         self.scorers = [load_scorer(s, threads=threads, gpu=gpu) for s in specs]
 
+    def node(self) -> str:
+        return ray.get_runtime_context().get_node_id()
+
     def score(self, data_uri: str, sidecar_uri: str) -> dict:
         from curate.stages.quality import score_file
 
@@ -109,16 +117,26 @@ class _QualityActor:
 
 def score_files(cfg: PipelineConfig, specs: list, jobs: list[tuple[str, str]]) -> list[dict]:
     """Score [(data URI, sidecar URI)] on a pool of actors, each holding the models (loaded once per
-    actor, not per file): `quality_gpus` GPUs per actor where the cluster has GPUs, CPU actors otherwise."""
+    actor, not per file). With `quality_gpus`, GPU actors where the cluster has GPUs or is a running
+    cluster that can add GPU nodes (infra/aws.yaml's gpu.worker, which advertises no CPUs so extraction
+    stays on the CPU nodes); they ask Ray for GPUs only, so they fit such nodes. CPU actors otherwise."""
     from ray.util import ActorPool
 
     res = ray.cluster_resources()
-    gpus = cfg.quality_gpus if res.get("GPU", 0) > 0 else 0.0
+    gpus = cfg.quality_gpus if res.get("GPU", 0) > 0 or _JOINED else 0.0
     room = int(res.get("GPU", 0) // gpus) if gpus else int(res.get("CPU", 1) // max(1, cfg.quality_cpus))
     n = max(1, min(len(jobs), cfg.quality_actors or room or 1))
-    opts = {"num_cpus": cfg.quality_cpus, "num_gpus": gpus}
+    opts = {"num_cpus": 0, "num_gpus": gpus} if gpus else {"num_cpus": cfg.quality_cpus}
     actors = [_QualityActor.options(**opts).remote(specs, cfg.quality_cpus, gpus > 0) for _ in range(n)]
-    log(f"quality: {n} scoring actor(s), {cfg.quality_cpus} CPU and {gpus} GPU each")
+    log(f"quality: {n} scoring actor(s), {cfg.quality_cpus} thread(s) and {gpus} GPU each")
+    try:  # a GPU node the autoscaler adds takes minutes; none in time is a clear error, not a hang
+        nodes = ray.get([a.node.remote() for a in actors], timeout=cfg.quality_start_timeout_s)
+    except ray.exceptions.GetTimeoutError:
+        for a in actors:
+            ray.kill(a)
+        raise RuntimeError(f"no room for {n} scoring actor(s) with {gpus} GPU each after {cfg.quality_start_timeout_s:.0f} s: "
+                           "add GPU nodes (infra/aws.yaml gpu.worker) or score on CPU (quality_gpus: 0)") from None
+    log(f"quality: scoring actors on node(s) {', '.join(sorted(set(nodes)))}")
     pool, out, last = ActorPool(actors), [], time.time()
     for r in pool.map_unordered(lambda a, job: a.score.remote(*job), jobs):
         out.append(r)
