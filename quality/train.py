@@ -5,8 +5,9 @@ web documents) or a score (JQL-style LLM annotations). A held-out split (by a ha
 same data always splits the same) gives the figures: accuracy and F1 of the positive class for
 classes, Spearman and MSE for scores. Writes a folder with the model and a quality.yaml.
   * ``--kind fasttext``: a fastText classifier (DCLM style), classes only;
-  * ``--kind head --encoder SOURCE``: a Linear head over the frozen encoder's pooled embeddings,
-    least squares for scores, logistic regression for two classes (score = P(positive)).
+  * ``--kind head --encoder SOURCE``: a head over the frozen encoder's pooled embeddings: one Linear
+    (least squares for scores, logistic regression for two classes: score = P(positive)), or with
+    ``--head-arch mlp`` FineWeb2-HQ's Linear, ReLU, Linear trained by Adam on the same losses.
 """
 from __future__ import annotations
 
@@ -103,8 +104,40 @@ def train_fasttext(rows, positive: str, out: str, name: str, fraction: float, **
             "settings": args}
 
 
+def fit_mlp(x: np.ndarray, y: np.ndarray, hidden: int, logistic: bool, steps: int = 1500, seed: int = 0) -> dict:
+    """Linear(d, hidden), ReLU, Linear(hidden, 1) (FineWeb2-HQ's head) by full-batch Adam on the squared error
+    (scores) or the logistic loss (two classes), with a little weight decay; a state dict in torch's
+    `nn.Sequential` names, as the published heads are."""
+    rng = np.random.default_rng(seed)
+    d = x.shape[1]
+    mu, sd = x.mean(0), x.std(0) + 1e-6  # standardised inputs, folded back into the first layer at the end
+    z = (x - mu) / sd
+    p = {"w1": rng.normal(0, (2 / d) ** 0.5, (hidden, d)), "b1": np.zeros(hidden),
+         "w2": rng.normal(0, (1 / hidden) ** 0.5, (1, hidden)), "b2": np.zeros(1)}
+    m = {k: np.zeros_like(v) for k, v in p.items()}
+    v2 = {k: np.zeros_like(v) for k, v in p.items()}
+    for t in range(1, steps + 1):
+        h = np.maximum(z @ p["w1"].T + p["b1"], 0)
+        out = (h @ p["w2"].T + p["b2"])[:, 0]
+        err = (1 / (1 + np.exp(-out)) - y) if logistic else (out - y)
+        g_out = err[:, None] / len(y)
+        g_h = (g_out @ p["w2"]) * (h > 0)
+        grads = {"w2": g_out.T @ h + 1e-4 * p["w2"], "b2": g_out.sum(0), "w1": g_h.T @ z + 1e-4 * p["w1"], "b1": g_h.sum(0)}
+        for k, g in grads.items():
+            m[k] = 0.9 * m[k] + 0.1 * g
+            v2[k] = 0.999 * v2[k] + 0.001 * g * g
+            p[k] -= 1e-2 * (m[k] / (1 - 0.9 ** t)) / (np.sqrt(v2[k] / (1 - 0.999 ** t)) + 1e-8)
+    w1 = p["w1"] / sd
+    return {"0.weight": w1.astype(np.float32), "0.bias": (p["b1"] - w1 @ mu).astype(np.float32),
+            "2.weight": p["w2"].astype(np.float32), "2.bias": p["b2"].astype(np.float32)}
+
+
+def _mlp_out(state: dict, x: np.ndarray) -> np.ndarray:
+    return (np.maximum(x @ state["0.weight"].T + state["0.bias"], 0) @ state["2.weight"].T + state["2.bias"])[:, 0]
+
+
 def train_head(rows, encoder: str, out: str, name: str, fraction: float, positive: str | None, pooling: str,
-               max_tokens: int) -> dict:
+               max_tokens: int, arch: str = "linear", hidden: int = 256) -> dict:
     from safetensors.numpy import save_file
 
     from .loader import _fetch
@@ -113,6 +146,17 @@ def train_head(rows, encoder: str, out: str, name: str, fraction: float, positiv
     probe = ModelSpec(name=name, kind="encoder", source=encoder, head="-", pooling=pooling, max_tokens=max_tokens)
     emb = EncoderScorer(probe, _fetch(probe, encoder, folder=True), None).embed([t for t, _ in rows])
     mask = np.array([held_out(t, fraction) for t, _ in rows])
+    if arch == "mlp":
+        logistic = positive is not None
+        y = np.array([float(str(v) == positive) if logistic else float(v) for _, v in rows])
+        state = fit_mlp(emb[~mask].astype(np.float64), y[~mask], hidden, logistic)
+        pred = _mlp_out(state, emb[mask])
+        figures = class_figures(list(y[mask] > 0.5), list(pred > 0)) if logistic else score_figures(y[mask], pred)
+        save_file(state, os.path.join(out, "head.safetensors"))
+        source = encoder if "://" in encoder else os.path.abspath(encoder)
+        spec = ModelSpec(name=name, kind="encoder", source=source, head="head.safetensors", head_arch="mlp",
+                         pooling=pooling, max_tokens=max_tokens, output="sigmoid" if logistic else "raw")
+        return {"spec": spec, "figures": figures, "trained_on": int((~mask).sum())}
     x = np.hstack([emb, np.ones((len(emb), 1), np.float32)])
     if positive is not None:  # two classes: logistic regression by gradient descent
         y = np.array([str(v) == positive for _, v in rows], np.float64)
@@ -149,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--language", help="train on this language's rows only (default: all: multilingual)")
     p.add_argument("--encoder", help="encoder folder, hf://org/repo or s3:// prefix (head only)")
     p.add_argument("--pooling", default="mean", choices=("mean", "cls"))
+    p.add_argument("--head-arch", default="linear", choices=("linear", "mlp"),
+                   help="linear (JQL, FineWeb-Edu) or mlp: Linear, ReLU, Linear (FineWeb2-HQ) (head only)")
+    p.add_argument("--hidden", type=int, default=256, help="the MLP head's hidden size (FineWeb2-HQ: 256)")
     p.add_argument("--max-tokens", type=int, default=512)
     p.add_argument("--test-fraction", type=float, default=0.1)
     p.add_argument("--epochs", type=int, help=f"fastText epochs (default {FASTTEXT_ARGS['epoch']})")
@@ -172,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
             r = train_fasttext(rows, a.positive, a.out, a.name, a.test_fraction, epoch=a.epochs, lr=a.lr, dim=a.dim,
                                bucket=a.bucket)
         else:
-            r = train_head(rows, a.encoder, a.out, a.name, a.test_fraction, a.positive, a.pooling, a.max_tokens)
+            r = train_head(rows, a.encoder, a.out, a.name, a.test_fraction, a.positive, a.pooling, a.max_tokens,
+                           a.head_arch, a.hidden)
     except (ValueError, OSError, SpecError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -53,7 +53,8 @@ def test_a_head_that_does_not_fit_names_its_file(encoder, tmp_path):
     json.dumps(s.spec.to_dict())
 
 
-def test_train_quality_fits_a_head_on_scores(encoder, tmp_path):
+@pytest.mark.parametrize("arch", ["linear", "mlp"])
+def test_train_quality_fits_a_head_on_scores(encoder, tmp_path, arch):
     from quality.train import main
 
     rng = np.random.default_rng(1)
@@ -64,8 +65,12 @@ def test_train_quality_fits_a_head_on_scores(encoder, tmp_path):
     data.write_text("\n".join(json.dumps(r) for r in rows))
     out = tmp_path / "head"
     assert main([str(data), "--kind", "head", "--encoder", str(encoder), "--out", str(out), "--name", "jql_like",
-                 "--score-column", "score", "--max-tokens", "12", "--test-fraction", "0.2"]) == 0
+                 "--score-column", "score", "--max-tokens", "12", "--test-fraction", "0.2", "--head-arch", arch,
+                 "--hidden", "16"]) == 0
     figures = json.loads((out / "figures.json").read_text())["figures"]
     assert figures["held_out"] > 10 and figures["spearman"] > 0.3  # the head learned the annotation's direction
     s = load_scorer(parse(str(out)))
-    assert s.spec.head_arch == "linear" and len(s.score(texts[:5])) == 5
+    assert s.spec.head_arch == arch and len(s.score(texts[:5])) == 5
+    ranks = np.argsort(np.argsort(s.score(texts)))  # the loaded scorer ranks like the annotation
+    truth = np.array([r["score"] for r in rows])
+    assert np.corrcoef(ranks, np.argsort(np.argsort(truth)))[0, 1] > 0.3
