@@ -95,6 +95,7 @@ class PipelineConfig:
     # benchmark switch: datatrove's plain spaCy tokenization and Python-set URL lists instead of our
     # cached/memory-mapped versions. Decisions are identical by design; bench/ checks they are.
     unoptimised: bool = False
+    patches_off: tuple = ()                  # single library patches left out (curate/patches; the speed-up review)
 
     def __post_init__(self):
         for lang in self.languages:
@@ -114,8 +115,8 @@ class PipelineConfig:
     def config_hash(self) -> str:
         """Hash of the parameters that decide which documents are kept (not paths or resources)."""
         d = self.to_dict()
-        for k in ("output", "num_cpus", "ray_address", "progress_interval_s", "limit_shards", "unoptimised", "dedup_spill",
-                  "embedded_ray_monitors", "shard_tasks_in_flight", *QUALITY_FIELDS):
+        for k in ("output", "num_cpus", "ray_address", "progress_interval_s", "limit_shards", "unoptimised", "patches_off",
+                  "dedup_spill", "embedded_ray_monitors", "shard_tasks_in_flight", *QUALITY_FIELDS):
             d.pop(k)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -135,4 +136,6 @@ class PipelineConfig:
             data["quality_models"] = tuple(data["quality_models"] or ())
         if "languages" in data:
             data["languages"] = tuple(data["languages"] or ())
+        if "patches_off" in data:
+            data["patches_off"] = tuple(data["patches_off"] or ())
         return cls(**data)

@@ -31,7 +31,8 @@ PROCESS_WIDE = ("trafilatura_speedups", "ftfy_mojibake", "datatrove_dependency_c
 AT_LOAD = ("regex_cache", "spacy_prefix", "jieba_dict", "ray_monitors", "fasttext_training")
 
 _active = True  # before any stage calls install (tools, tests): the optimised configuration
-_installed: bool | None = None  # what install last did to the process-wide patches
+_installed: tuple | None = None  # what install last did to the process-wide patches: (enabled, off)
+_off: frozenset = frozenset()  # patches left out one by one
 _warned: set[str] = set()
 
 
@@ -59,17 +60,21 @@ def supported(patch) -> bool:
     return False
 
 
-def install(enabled: bool) -> None:
+def install(enabled: bool, off: tuple[str, ...] = ()) -> None:
     """The switch: with ``enabled``, the process-wide patches whose library versions match are applied
-    (again: it is idempotent); without, every one of them is removed and the at-load ones are skipped."""
-    global _active, _installed
+    (again: it is idempotent); without, every one of them is removed and the at-load ones are skipped.
+    ``off`` names single patches to leave out (``PipelineConfig.patches_off``: the speed-up review)."""
+    global _active, _installed, _off
+    unknown = set(off) - set(PROCESS_WIDE + AT_LOAD)
+    if unknown:
+        raise ValueError(f"unknown patches {sorted(unknown)}: known are {sorted(PROCESS_WIDE + AT_LOAD)}")
     _active = enabled
-    if _installed is enabled:  # every task calls it: once per process and setting
+    if _installed == (enabled, tuple(off)):  # every task calls it: once per process and setting
         return
-    _installed = enabled
+    _installed, _off = (enabled, tuple(off)), frozenset(off)
     for name in PROCESS_WIDE:
         patch = importlib.import_module(f"{__name__}.{name}")
-        patch.install(enabled and supported(patch))
+        patch.install(enabled and name not in _off and supported(patch))
 
 
 def active() -> bool:
@@ -77,5 +82,6 @@ def active() -> bool:
 
 
 def wanted(patch) -> bool:
-    """Whether an at-load patch is to be applied now: the switch is on and its library's version matches."""
-    return _active and supported(patch)
+    """Whether an at-load patch is to be applied now: the switch is on, the patch is not left out, and its
+    library's version matches."""
+    return _active and patch.__name__.rsplit(".", 1)[-1] not in _off and supported(patch)

@@ -33,7 +33,7 @@ def finalize_group(lang: str, group: int, part_uris: list[str], cluster_uris: li
     from filters.formatters import finalize_text
 
     started = time.process_time()
-    patches.install(not cfg.unoptimised)  # ftfy's mojibake test among them
+    patches.install(not cfg.unoptimised, tuple(cfg.patches_off))  # ftfy's mojibake test among them
     counters = Counters()
     cutoff = test_cutoff(cfg, docs_before_filtering)
     out: dict[str, list[dict]] = {"train": [], "test": [], "removed": []}

@@ -105,7 +105,7 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
     started = time.process_time()
     clock = StageClock()
     clock("setup")
-    patches.install(not cfg.unoptimised)  # the speedups, or the libraries' own code (the benchmark's baseline)
+    patches.install(not cfg.unoptimised, tuple(cfg.patches_off))  # the speedups, or the libraries' own code (the benchmark's baseline)
     sid = shard_id(shard_uri)
     counters = Counters()
     model = load_model(cfg.lid_model)

@@ -89,3 +89,18 @@ def test_at_load_patches_follow_the_switch_and_the_version(monkeypatch):
     assert not patches.wanted(spacy_prefix) and patches.wanted(regex_cache)
     monkeypatch.setattr(patches, "_active", False)
     assert not patches.wanted(regex_cache)
+
+
+def test_one_patch_can_be_left_out(stock):
+    """`patches_off` (the speed-up review): the named patch keeps its library's code, the others apply."""
+    from curate.patches import jieba_dict, regex_cache
+
+    patches.install(True, ("ftfy_mojibake", "jieba_dict"))
+    now = _library_functions()
+    assert now["ftfy.is_bad"] is stock["ftfy.is_bad"]
+    assert now["datatrove get_n_grams"] is not stock["datatrove get_n_grams"]
+    assert not patches.wanted(jieba_dict) and patches.wanted(regex_cache)
+    patches.install(True)
+    assert _library_functions()["ftfy.is_bad"] is not stock["ftfy.is_bad"] and patches.wanted(jieba_dict)
+    with pytest.raises(ValueError, match="unknown patches \\['no_such'\\]"):
+        patches.install(True, ("no_such",))
