@@ -35,6 +35,16 @@ def test_pieces_round_trip_one_file_per_kind(tmp_path):
     assert all(_same(shuffle.load(h), p) for h, p in zip(handles, pieces))
 
 
+def test_a_piece_past_a_million_rows_stays_one_piece(tmp_path):
+    """A partition's bucket rows pass a million rows from about 75,000 documents (14 band keys each):
+    each piece is still exactly one row group, so the pieces after it come back as written."""
+    big = {"bucket": np.arange(1_300_000, dtype=np.uint64), "key": np.arange(1_300_000)}
+    small = {"bucket": np.array([7, 8], np.uint64), "key": np.array([1, 2])}
+    handles = shuffle.spill(str(tmp_path / "t"), [small, big, small])
+    assert [len(shuffle.load(h)["key"]) for h in handles] == [2, 1_300_000, 2]
+    assert all(_same(shuffle.load(h), p) for h, p in zip(handles, [small, big, small]))
+
+
 def test_s3_pieces_are_read_by_byte_range(s3_server, monkeypatch):  # noqa: F811
     s3_server.create_bucket(Bucket="shuffle")
     pieces = _pieces()

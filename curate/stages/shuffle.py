@@ -57,7 +57,9 @@ def spill(prefix: str, pieces: list[Cols]) -> list[Spilled]:
         schema = tables[0].schema.with_metadata({"curate.stages.shuffle": json.dumps(meta)})
         with storage.atomic_writer(uri) as f, pq.ParquetWriter(f, schema) as w:
             for t in tables:  # one row group per piece, empty ones included: row group j = piece idx[j]
-                w.write_table(t.cast(schema))
+                # whatever its size: pyarrow splits a table past 1,048,576 rows into several row groups
+                # by default, which would shift every later piece (a partition past ~75,000 documents)
+                w.write_table(t.cast(schema), row_group_size=max(1, t.num_rows))
         for j, i in enumerate(idx):
             handles[i] = Spilled(uri, j)
     return handles
