@@ -46,9 +46,9 @@ print(json.dumps({"cpu_s": time.process_time() - c, "rows": {l: p["rows"] for l,
 """
 
 
-def run(warc: Path, out: Path, off: tuple[str, ...], unoptimised: bool) -> dict:
+def run(warc: Path, out: Path, off: tuple[str, ...], unoptimised: bool, cpu: int) -> dict:
     shutil.rmtree(out, ignore_errors=True)
-    proc = subprocess.run(["taskset", "-c", "0", sys.executable, "-c", RUN, str(warc), str(out), ",".join(off),
+    proc = subprocess.run(["taskset", "-c", str(cpu), sys.executable, "-c", RUN, str(warc), str(out), ",".join(off),
                            "1" if unoptimised else "0"], capture_output=True, text=True, cwd=REPO,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     if proc.returncode != 0:
@@ -61,6 +61,7 @@ def main() -> int:
     ap.add_argument("--input", required=True)
     ap.add_argument("--copies", type=int, nargs=2, default=[1, 4])
     ap.add_argument("--real-records", type=int, default=30_000, help="pages of the shard to carry the savings to")
+    ap.add_argument("--cpu", type=int, default=0, help="the core to pin the shard tasks to")
     ap.add_argument("--tag", default="patch-review")
     a = ap.parse_args()
     recs = records(Path(a.input))
@@ -72,7 +73,7 @@ def main() -> int:
         n = write_copies(recs, copies, warc)
         res = {}
         for name, off, unopt in configs:
-            res[name] = run(warc, tmp / "out", off, unopt)
+            res[name] = run(warc, tmp / "out", off, unopt, a.cpu)
             if res[name]["rows"] != res["all"]["rows"]:
                 raise SystemExit(f"{name} off staged other documents than every patch on: "
                                  f"{res[name]['rows']} vs {res['all']['rows']}")
