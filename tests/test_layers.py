@@ -100,4 +100,4 @@ def test_no_configuration_travels_through_the_environment():
             and pattern.search(p.read_text(encoding="utf-8"))]
     assert not hits
     shard = (ROOT / "curate" / "stages" / "shard.py").read_text(encoding="utf-8")
-    assert "os.environ[" not in shard and "patches.install(not cfg.unoptimised)" in shard
+    assert "os.environ[" not in shard and "patches.install(not cfg.unoptimised, tuple(cfg.patches_off))" in shard
