@@ -40,6 +40,7 @@ _JOINED = False  # whether init_ray joined a running cluster (which may add GPU 
 
 
 def init_ray(cfg: PipelineConfig) -> None:
+    global _JOINED
     if ray.is_initialized():
         return
     kwargs = dict(include_dashboard=False, logging_level="WARNING", log_to_driver=True)
@@ -51,7 +52,6 @@ def init_ray(cfg: PipelineConfig) -> None:
     if addr and addr != "local":
         try:
             ray.init(address=addr, **kwargs)
-            global _JOINED
             _JOINED = True
             return
         except ConnectionError:
