@@ -1,4 +1,5 @@
-"""The benchmarks' JSON output: one way to write a result file (and get the text to print)."""
+"""The benchmarks' output: one way to write a JSON result file (and get the text to print), and the
+results pair (`bench/results/{tag}.json` and `.md`) that the README quotes."""
 from __future__ import annotations
 
 import json
@@ -11,3 +12,14 @@ def write_json(obj, path: str | Path | None, *, indent: int | None = 1, default=
     if path:
         Path(path).write_text(text)
     return text
+
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def write_results(tag: str, obj, lines: list[str]) -> str:
+    """`bench/results/{tag}.json` (obj) and `{tag}.md` (the lines); returns the Markdown to print."""
+    write_json(obj, RESULTS / f"{tag}.json")
+    md = "\n".join(lines)
+    (RESULTS / f"{tag}.md").write_text(md + "\n")
+    return md

@@ -25,6 +25,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+
+from jsonfile import write_results  # noqa: E402
 
 RUN = r"""
 import json, resource, sys, time
@@ -99,13 +102,11 @@ def main() -> int:
         rows.append(row)
         print(json.dumps(row), flush=True)
         shutil.rmtree(tmp, ignore_errors=True)
-    (REPO / "bench" / "results" / f"{a.tag}.json").write_text(json.dumps(rows, indent=1))
     lines = ["# One shard task at growing shard size (bench pages, copied)", "",
              "| copies | records | WARC MB | CPU s | docs/s per core | peak RSS MB |", "|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {r['copies']} | {r['records']:,} | {r['warc_mb']:,} | {r['cpu_s']:.0f} | {r['docs_per_s_core']:.1f} | "
               f"{r['peak_rss_mb']:.0f} |" for r in rows]
-    (REPO / "bench" / "results" / f"{a.tag}.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    print(write_results(a.tag, rows, lines))
     return 0
 
 

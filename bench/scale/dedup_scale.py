@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
-from jsonfile import write_json  # noqa: E402
+from jsonfile import write_results  # noqa: E402
 from measure import measure  # noqa: E402
 
 LANG, BANDS = "fra_Latn", 14
@@ -165,8 +165,6 @@ def main() -> int:
            **agreement}
     res = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cpus": a.cpus, "nproc": os.cpu_count(),
            "docs_per_partition": a.docs_per_partition, "rows": [row]}
-    results = REPO / "bench" / "results" / a.tag
-    write_json(res, str(results) + ".json")
     md = [f"# Dedup at scale ({res['date']})", "",
           f"`python bench/scale/dedup_scale.py --docs {a.docs} --docs-per-partition {a.docs_per_partition}` — "
           f"{a.cpus} CPUs of a {os.cpu_count()}-core shared machine, spill path (shuffle through Parquet on the store).", "",
@@ -175,8 +173,7 @@ def main() -> int:
           f"| {a.docs:,} | {row['partitions']} | {row['rounds']} | {row['wall_s']:.0f} | {row['cpu_s']:.0f} | "
           f"{row['docs_per_cpu_s']:,} | {row['peak_rss_mb']:,.0f} MB | {row['peak_worker_rss_mb']:,.0f} MB | "
           f"{row['staged_mb']:,} MB | exact: {row['planted_groups']:,} groups, {row['planted_docs']:,} documents |"]
-    Path(str(results) + ".md").write_text("\n".join(md) + "\n")
-    print("\n".join(md))
+    print(write_results(a.tag, res, md))
     return 0
 
 

@@ -25,9 +25,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path[:0] = [str(REPO), str(HERE)]
+sys.path[:0] = [str(REPO), str(HERE), str(REPO / "bench")]
 
 from big_shard import records, write_copies  # noqa: E402
+from jsonfile import write_results  # noqa: E402
 
 # the patches a shard task applies (Ray's head monitors and fastText training are not in a shard task)
 SHARD_PATCHES = ("trafilatura_speedups", "ftfy_mojibake", "datatrove_dependency_check", "datatrove_repetition",
@@ -95,7 +96,6 @@ def main() -> int:
                      "fixed_s": round(fixed, 2), "per_1000_records_s": round(per * 1000, 3),
                      "saving_real_s": round(saving, 1), "share_of_real_shard": round(saving / all_real, 4)})
     res = {"records": [n1, n2], "real_records": real, "cpu_s": sizes, "all_real_cpu_s": round(all_real, 1), "rows": rows}
-    (REPO / "bench" / "results" / f"{a.tag}.json").write_text(json.dumps(res, indent=1))
     lines = [f"# What each library patch saves in a shard task ({n1:,} and {n2:,} records, carried to {real:,})", "",
              f"`python bench/scale/patch_review.py --input real-pages.warc.gz --copies {' '.join(map(str, a.copies))}`: "
              "one shard task per run, a fresh process pinned to one core, CPU seconds; every run staged the same "
@@ -106,8 +106,7 @@ def main() -> int:
              "|---|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {r['patch']} | {r[f'saving_s_{n1}']:.2f} | {r[f'saving_s_{n2}']:.2f} | {r['fixed_s']:.2f} | "
               f"{r['per_1000_records_s']:.2f} | {r['saving_real_s']:.1f} | {r['share_of_real_shard']:.1%} |" for r in rows]
-    (REPO / "bench" / "results" / f"{a.tag}.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    print(write_results(a.tag, res, lines))
     return 0
 
 

@@ -27,7 +27,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(REPO / "bench")]
+
+from jsonfile import write_results  # noqa: E402
 
 MEASURE = r"""
 import json, resource, sys, time
@@ -154,7 +156,6 @@ def main() -> int:
             if world:
                 world.stop()
             shutil.rmtree(tmp, ignore_errors=True)
-    (HERE.parent / "results" / f"{a.tag}.json").write_text(json.dumps(rows, indent=1))
     fmt = lambda r: f"{r['wall_s']:.2f} s, " + ", ".join(f"{k} {v:,}" for k, v in sorted(r["requests"].items())) + \
         f", {r['peak_rss_mb']:.0f} MB"  # noqa: E731
     lines = [f"# Resume scan at snapshot scale ({a.langs} parts per shard)", "",
@@ -164,8 +165,7 @@ def main() -> int:
     for r in rows:
         lines.append(f"| {r['store']} | {r['shards']:,} | {fmt(r['finished_run'])} | "
                      f"{fmt(r['no_manifest']) if 'no_manifest' in r else ''} | {fmt(r['old_scan']) if 'old_scan' in r else ''} |")
-    (HERE.parent / "results" / f"{a.tag}.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    print(write_results(a.tag, rows, lines))
     return 0
 
 
