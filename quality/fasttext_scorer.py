@@ -24,6 +24,6 @@ class FastTextScorer:
         # fastText reads one line per example; all labels with their probabilities, then ours
         lines = [t.replace("\n", " ") for t in texts]
         labels, probs = self._ft.predict(lines, k=-1, threshold=0.0)
-        p = np.array([float(p[list(lab).index(self._label)]) if self._label in lab else 0.0
-                      for lab, p in zip(labels, probs)], np.float32)
-        return np.minimum(p, 1.0)  # fastText adds 1e-5 to every probability (softmax): a sure one reads 1.00001
+        scores = np.array([float(p[list(lab).index(self._label)]) if self._label in lab else 0.0
+                           for lab, p in zip(labels, probs)], np.float32)
+        return np.minimum(scores, 1.0)  # fastText adds 1e-5 to every probability (softmax): a sure one reads 1.00001

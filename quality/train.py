@@ -132,50 +132,40 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, hidden: int, logistic: bool, steps: in
             "2.weight": p["w2"].astype(np.float32), "2.bias": p["b2"].astype(np.float32)}
 
 
-def _mlp_out(state: dict, x: np.ndarray) -> np.ndarray:
-    return (np.maximum(x @ state["0.weight"].T + state["0.bias"], 0) @ state["2.weight"].T + state["2.bias"])[:, 0]
-
-
 def train_head(rows, encoder: str, out: str, name: str, fraction: float, positive: str | None, pooling: str,
                max_tokens: int, arch: str = "linear", hidden: int = 256) -> dict:
     from safetensors.numpy import save_file
 
-    from .loader import _fetch
     from .encoder_scorer import EncoderScorer
+    from .heads import Head
+    from .loader import _fetch
 
     probe = ModelSpec(name=name, kind="encoder", source=encoder, head="-", pooling=pooling, max_tokens=max_tokens)
     emb = EncoderScorer(probe, _fetch(probe, encoder, folder=True), None).embed([t for t, _ in rows])
     mask = np.array([held_out(t, fraction) for t, _ in rows])
+    logistic = positive is not None
+    y = np.array([float(str(v) == positive) if logistic else float(v) for _, v in rows])
     if arch == "mlp":
-        logistic = positive is not None
-        y = np.array([float(str(v) == positive) if logistic else float(v) for _, v in rows])
         state = fit_mlp(emb[~mask].astype(np.float64), y[~mask], hidden, logistic)
-        pred = _mlp_out(state, emb[mask])
-        figures = class_figures(list(y[mask] > 0.5), list(pred > 0)) if logistic else score_figures(y[mask], pred)
-        save_file(state, os.path.join(out, "head.safetensors"))
-        source = encoder if "://" in encoder else os.path.abspath(encoder)
-        spec = ModelSpec(name=name, kind="encoder", source=source, head="head.safetensors", head_arch="mlp",
-                         pooling=pooling, max_tokens=max_tokens, output="sigmoid" if logistic else "raw")
-        return {"spec": spec, "figures": figures, "trained_on": int((~mask).sum())}
-    x = np.hstack([emb, np.ones((len(emb), 1), np.float32)])
-    if positive is not None:  # two classes: logistic regression by gradient descent
-        y = np.array([str(v) == positive for _, v in rows], np.float64)
-        w = np.zeros(x.shape[1])
-        for _ in range(2000):
-            p = 1 / (1 + np.exp(-x[~mask] @ w))
-            w -= 0.5 * (x[~mask].T @ (p - y[~mask]) / max(1, (~mask).sum()) + 1e-3 * w)
-        figures = class_figures(list(y[mask] > 0.5), list(x[mask] @ w > 0))
-        output = "sigmoid"
-    else:  # scores: ridge least squares
-        y = np.array([float(v) for _, v in rows])
-        a = x[~mask]
-        w = np.linalg.solve(a.T @ a + 1e-3 * np.eye(a.shape[1]), a.T @ y[~mask])
-        figures = score_figures(y[mask], x[mask] @ w)
-        output = "raw"
-    save_file({"weight": w[None, :-1].astype(np.float32), "bias": w[-1:].astype(np.float32)}, os.path.join(out, "head.safetensors"))
+    else:
+        x = np.hstack([emb, np.ones((len(emb), 1), np.float32)])
+        if logistic:  # two classes: logistic regression by gradient descent
+            w = np.zeros(x.shape[1])
+            for _ in range(2000):
+                p = 1 / (1 + np.exp(-x[~mask] @ w))
+                w -= 0.5 * (x[~mask].T @ (p - y[~mask]) / max(1, (~mask).sum()) + 1e-3 * w)
+        else:  # scores: ridge least squares
+            a = x[~mask]
+            w = np.linalg.solve(a.T @ a + 1e-3 * np.eye(a.shape[1]), a.T @ y[~mask])
+        state = {"weight": w[None, :-1].astype(np.float32), "bias": w[-1:].astype(np.float32)}
+    # held-out figures from the head as the scorer runs it (heads.Head), logits before the output function
+    head = Head([(state[k], state[k[: -len("weight")] + "bias"]) for k in state if k.endswith("weight")])
+    pred = head(emb[mask])[:, 0]
+    figures = class_figures(list(y[mask] > 0.5), list(pred > 0)) if logistic else score_figures(y[mask], pred)
+    save_file(state, os.path.join(out, "head.safetensors"))
     source = encoder if "://" in encoder else os.path.abspath(encoder)
-    spec = ModelSpec(name=name, kind="encoder", source=source, head="head.safetensors", head_arch="linear",
-                     pooling=pooling, max_tokens=max_tokens, output=output)
+    spec = ModelSpec(name=name, kind="encoder", source=source, head="head.safetensors", head_arch=arch,
+                     pooling=pooling, max_tokens=max_tokens, output="sigmoid" if logistic else "raw")
     return {"spec": spec, "figures": figures, "trained_on": int((~mask).sum())}
 
 

@@ -2,6 +2,7 @@
 on the same sample, the scores and the top-30 % selection are the same; `curate score` killed after some files
 were scored, then run again, scores only the rest and leaves the same files."""
 import glob
+import json
 import math
 import os
 import shutil
@@ -22,7 +23,8 @@ from tests.quality import tiny_encoder  # noqa: E402
 from tests.util import ROOT, run_cli, run_curate  # noqa: E402
 
 
-def _released(out) -> dict[str, list[str]]:
+def _data_files(out) -> dict[str, str]:
+    """{path under the output: path} of every data file, `_removed` subsets included."""
     return {os.path.relpath(p, out): p for p in sorted(glob.glob(f"{out}/data/*/*/*.parquet"))}
 
 
@@ -33,7 +35,7 @@ def _table(path):
 
 
 def _same_files(a, b):
-    fa, fb = _released(a), _released(b)
+    fa, fb = _data_files(a), _data_files(b)
     assert set(fa) == set(fb)
     for rel in fa:
         assert _table(fa[rel]) == _table(fb[rel]), rel
@@ -42,7 +44,7 @@ def _same_files(a, b):
 @pytest.fixture(scope="module")
 def encoder(sample_run, tmp_path_factory):
     base = sample_run[0]
-    corpus = [t for p in _released(base).values() for t in pq.read_table(p, columns=["text"]).column(0).to_pylist()]
+    corpus = [t for p in _data_files(base).values() for t in pq.read_table(p, columns=["text"]).column(0).to_pylist()]
     d = tiny_encoder.build(tmp_path_factory.mktemp("enc"), corpus, max_positions=80)
     return (f"name=tiny,kind=encoder,source={d},head={d / 'head.safetensors'},head_arch=mlp,pooling=mean,"
             f"max_tokens=64,output=sigmoid,runtime=onnx")
@@ -69,7 +71,6 @@ def test_pipeline_and_score_agree_for_one_and_two_actors(sample_run, encoder, tm
     assert "1 scoring actor(s)" in proc.stdout + proc.stderr
     _same_files(piped, scored)
 
-    import json
     q = json.loads((piped / "stats.json").read_text())["quality"]
     assert q["models"][0]["kind"] == "encoder" and q["models"][0]["head"].endswith("head.safetensors")
     for lang, d in q["languages"].items():
@@ -82,7 +83,7 @@ def test_score_killed_midway_resumes_to_the_same_files(sample_run, encoder, tmp_
     shutil.copytree(base, ref)
     shutil.copytree(base, out)
     assert _score(ref, encoder, "--actors", "1").returncode == 0
-    total = len([p for p in _released(base) if "_removed" not in p])
+    total = len([p for p in _data_files(base) if "_removed" not in p])
 
     cmd = [sys.executable, "-m", "curate.run.cli", "score", str(out), "--model", encoder, "--select", "top:30",
            "--num-cpus", "2", "--ray-address", "local", "--actors", "1"]
