@@ -85,12 +85,11 @@ class PipelineConfig:
     # --- execution ---
     num_cpus: int | None = None              # local Ray instance size (None: all cores)
     ray_address: str | None = None
-    # true: the embedded instance (no cluster to join) starts Ray's autoscaler monitor, which has
-    # nothing to scale there, and its log monitor, which forwards worker output to the console. Off by
-    # default: our tasks report through their results; worker output stays in Ray's session logs
-    embedded_ray_monitors: bool = False
     shard_retries: int = 2                   # application errors retried before a shard is quarantined
     shard_tasks_in_flight: int | None = None   # shard tasks submitted at a time (None: 4 per cluster CPU, at least 64)
+    # true: a resume also lists every staged part (4,500 pages for a snapshot) and redoes shards missing one;
+    # false: a committed shard's parts are trusted, as nothing deletes them (curate/run/resume.py)
+    resume_verify_parts: bool = False
     progress_interval_s: float = 5.0
     # benchmark switch: datatrove's plain spaCy tokenization and Python-set URL lists instead of our
     # cached/memory-mapped versions. Decisions are identical by design; bench/ checks they are.
@@ -116,7 +115,7 @@ class PipelineConfig:
         """Hash of the parameters that decide which documents are kept (not paths or resources)."""
         d = self.to_dict()
         for k in ("output", "num_cpus", "ray_address", "progress_interval_s", "limit_shards", "unoptimised", "patches_off",
-                  "dedup_spill", "embedded_ray_monitors", "shard_tasks_in_flight", *QUALITY_FIELDS):
+                  "dedup_spill", "shard_tasks_in_flight", "resume_verify_parts", *QUALITY_FIELDS):
             d.pop(k)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 

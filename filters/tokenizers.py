@@ -40,7 +40,8 @@ from datatrove.utils.word_tokenizers import (
 )
 
 from curate import patches
-from curate.patches import jieba_dict, regex_cache, spacy_prefix
+from curate.patches import spacy_prefix
+from curate.store.cache import cache_root
 from filters.config import validate_lang_script
 
 _PROBE = "Probe text 123, ok. 测试。"
@@ -100,8 +101,6 @@ class CachedSpaCyTokenizer(SpaCyTokenizer):
             from datatrove.utils.japanese_tokenizer import JapaneseTokenizer  # noqa: F401  (registers it)
             from spacy.vocab import Vocab
 
-            if self.language == "zh" and patches.wanted(jieba_dict):
-                jieba_dict.preload()  # jieba's dictionary from the per-node cache, before spaCy's first cut
             # datatrove's spacy.blank(language, config) + sentencizer, on a vocabulary without lexical attributes,
             # with a prefix search that finds the same matches faster (Indonesian, Malay)
             with spacy_prefix.installed(patches.wanted(spacy_prefix)):
@@ -202,8 +201,21 @@ def _substitute(lang_script: str) -> WordTokenizer:
 def word_tokenizer(lang_script: str) -> tuple[WordTokenizer, TokenizerInfo]:
     """(tokenizer, info) for ``lang_script``; one instance per process and language."""
     validate_lang_script(lang_script)
-    with regex_cache.reuse(enabled=patches.wanted(regex_cache)):  # spaCy's start-up is mostly compiling long patterns
-        return _load(lang_script)
+    if lang_script.endswith(("_Hani", "_Hans", "_Hant")):
+        private_jieba_cache()
+    return _load(lang_script)
+
+
+def private_jieba_cache() -> None:
+    """jieba stores its prefix dictionary (marshal) in the shared temporary directory and loads any
+    ``jieba.cache`` found there: a file another local user planted would change segmentation. It goes to
+    curate's per-user cache instead (jieba's own `tmp_dir` setting), before jieba first loads."""
+    import jieba
+
+    if jieba.dt.tmp_dir is None:
+        path = os.path.join(cache_root(), "jieba")
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        jieba.dt.tmp_dir = path
 
 
 def _load(lang_script: str) -> tuple[WordTokenizer, TokenizerInfo]:

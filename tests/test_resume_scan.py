@@ -1,5 +1,6 @@
-"""The resume scan finds exactly the committed shards from a listing of the markers and the driver's
-manifest, never a request per part or per shard, locally and on the loopback S3 server."""
+"""The resume scan finds exactly the committed shards from the driver's manifest and journal (or, in a store
+without a journal, a listing of the markers), never a request per part or per shard, locally and on the
+loopback S3 server."""
 import gzip
 import json
 import threading
@@ -17,15 +18,16 @@ CASES = ("marker", "marker", "manifest", "manifest", "no_marker", "other_config"
          "part_deleted")
 
 
-def plant(cfg: PipelineConfig, n: int) -> dict[str, str]:
-    """Markers, parts and manifest chunks written straight to the store, one case per shard;
-    {shard URI: expected state}."""
+def plant(cfg: PipelineConfig, n: int, journal: bool = False) -> dict[str, str]:
+    """Markers, parts and manifest chunks (and with ``journal`` the driver's journal of every shard) written
+    straight to the store, one case per shard; {shard URI: expected state}."""
     expected, chunk = {}, []
     for i in range(n):
         uri = f"s3://commoncrawl/crawl-data/CC-MAIN-2099-01/segments/{i // 100}/warc/shard-{i:05d}.warc.gz"
         sid = shard_id(uri)
         case = CASES[i % len(CASES)]
-        expected[uri] = "pending" if case in ("no_marker", "other_config", "unreadable", "part_deleted") else "committed"
+        redo = ("no_marker", "other_config", "unreadable") + (("part_deleted",) if cfg.resume_verify_parts else ())
+        expected[uri] = "pending" if case in redo else "committed"
         parts = {lang: {"path": f"shards/{sid}/{lang}.parquet", "rows": 3} for lang in ("fra_Latn", "cmn_Hani")}
         for lang, p in parts.items():
             if not (case == "part_deleted" and lang == "cmn_Hani"):  # deleted by hand after the shard committed
@@ -40,6 +42,9 @@ def plant(cfg: PipelineConfig, n: int) -> dict[str, str]:
         if case == "stale_manifest":  # the manifest still holds the marker of a run with another config
             chunk.append(dict(marker, config_hash="1" * 16))
     resume.write_manifest_chunk(cfg, chunk)
+    if journal:
+        for i in range(0, n, resume.MANIFEST_CHUNK):
+            resume.write_journal(cfg, list(expected)[i:i + resume.MANIFEST_CHUNK])
     return expected
 
 
@@ -50,15 +55,32 @@ def check(cfg, expected):
     assert all(m["shard"] == u and m["config_hash"] == cfg.config_hash for u, m in committed.items())
 
 
-def test_local_store(tmp_path, monkeypatch):
-    cfg = PipelineConfig(input="/unused", output=str(tmp_path / "out"))
-    expected = plant(cfg, 80)
+@pytest.mark.parametrize("journal", [False, True], ids=["markers-listed", "journal"])
+@pytest.mark.parametrize("verify", [False, True], ids=["parts-trusted", "parts-verified"])
+def test_local_store(tmp_path, monkeypatch, journal, verify):
+    cfg = PipelineConfig(input="/unused", output=str(tmp_path / "out"), resume_verify_parts=verify)
+    expected = plant(cfg, 80, journal)
     check(cfg, expected)
     check(cfg, expected)  # again, now with the chunk the first scan wrote for the markers it read
     monkeypatch.chdir(tmp_path)  # the same output named another way: relative, with a trailing slash
-    check(PipelineConfig(input="/unused", output="out/"), expected)
+    check(PipelineConfig(input="/unused", output="out/", resume_verify_parts=verify), expected)
     assert resume.committed_shards(PipelineConfig(input="/unused", output=str(tmp_path / "new")), list(expected)) == (
         {}, list(expected))
+
+
+def test_journal_names_what_may_have_committed(tmp_path):
+    """With a journal, a marker of a shard no driver submitted (nor any chunk names) is not looked for: the
+    scan reads the journal's shards only, and a shard journaled but never run is pending."""
+    cfg = PipelineConfig(input="/unused", output=str(tmp_path / "out"))
+    expected = plant(cfg, 20)
+    uris = list(expected)
+    resume.write_journal(cfg, uris[:10] + ["s3://commoncrawl/never-run.warc.gz"])
+    committed, pending = resume.committed_shards(cfg, uris + ["s3://commoncrawl/never-run.warc.gz"])
+    # the first ten as planted; of the others only those a manifest chunk names (its marker is then read
+    # where the chunk's copy is of another config)
+    in_chunk = {u for i, u in enumerate(uris) if CASES[i % len(CASES)] in ("manifest", "stale_manifest")}
+    assert set(committed) == {u for u in uris[:10] if expected[u] == "committed"} | in_chunk
+    assert pending[-1] == "s3://commoncrawl/never-run.warc.gz"
 
 
 @pytest.fixture
@@ -72,14 +94,11 @@ def s3(monkeypatch):
     world.stop()
 
 
-def test_s3_requests_are_listings_and_a_resume_reads_no_marker(s3):
-    cfg = PipelineConfig(input="/unused", output="s3://out/fw2")
-    n = 1200
-    expected = plant(cfg, n)
-    requests = set()  # distinct requests: a read the store's retry policy repeats under load counts once
+def _counting(cfg):
+    """Distinct requests of the scan to the output store, by operation (a read the store's retry policy
+    repeats under load counts once), and the requests of other code (a thread an earlier test left)."""
+    requests, sent, elsewhere = set(), Counter(), []
     lock = threading.Lock()  # the scan's threads send side by side
-    sent = Counter()
-    elsewhere = []  # requests of other code in this process (a thread an earlier test left) are not the scan's
 
     def count(params, model, **kw):
         key = (model.name, tuple(sorted((k, str(v)) for k, v in params.items() if k != "Body")))
@@ -91,12 +110,24 @@ def test_s3_requests_are_listings_and_a_resume_reads_no_marker(s3):
                 sent[model.name] += 1
 
     storage._s3_client().meta.events.register("before-parameter-build.s3.*", count)
+    return sent, requests, elsewhere
+
+
+def _count(wanted: tuple, n: int) -> int:
+    return sum(CASES[i % len(CASES)] in wanted for i in range(n))
+
+
+def test_s3_requests_are_listings_and_a_resume_reads_no_marker(s3):
+    """A store without a journal: the markers are listed; with resume_verify_parts the parts too."""
+    cfg = PipelineConfig(input="/unused", output="s3://out/fw2", resume_verify_parts=True)
+    n = 1200
+    expected = plant(cfg, n)
+    sent, requests, elsewhere = _counting(cfg)
     check(cfg, expected)
     markers = n - n // len(CASES)  # every case but no_marker has a marker file
-    read_one_by_one = sum(CASES[i % len(CASES)] in ("marker", "other_config", "unreadable", "stale_manifest", "part_deleted")
-                          for i in range(n))
+    read_one_by_one = _count(("marker", "other_config", "unreadable", "stale_manifest", "part_deleted"), n)
     # the parts of the shards whose marker holds this config are listed in key ranges side by side (a page each)
-    candidates = sum(CASES[i % len(CASES)] in ("marker", "manifest", "stale_manifest", "part_deleted") for i in range(n))
+    candidates = _count(("marker", "manifest", "stale_manifest", "part_deleted"), n)
     step = -(-candidates // resume.READ_THREADS)
     ranges = -(-candidates // step)
     # upper bounds, which a request per part or per manifest marker would exceed: the markers' pages, the
@@ -108,8 +139,27 @@ def test_s3_requests_are_listings_and_a_resume_reads_no_marker(s3):
     sent.clear()
     requests.clear()
     check(cfg, expected)  # the next resume: listings and the two chunks, markers only where unreadable
-    unreadable = sum(CASES[i % len(CASES)] in ("unreadable", "other_config", "part_deleted") for i in range(n))
+    unreadable = _count(("unreadable", "other_config", "part_deleted"), n)
     assert sent["GetObject"] <= 2 + unreadable and sent["HeadObject"] == 0, (sent, elsewhere[:5])
+
+
+def test_s3_with_journal_one_listing(s3):
+    """What the driver leaves: one listing of the manifest, its objects, and the markers of shards journaled
+    but in no chunk; nothing per part, no listing of the markers."""
+    cfg = PipelineConfig(input="/unused", output="s3://out/fw2")
+    n = 2400
+    expected = plant(cfg, n, journal=True)
+    sent, requests, elsewhere = _counting(cfg)
+    check(cfg, expected)
+    objects = 1 + -(-n // resume.MANIFEST_CHUNK)  # the marker chunk, the journal entries
+    read_one_by_one = _count(("marker", "no_marker", "other_config", "unreadable", "stale_manifest", "part_deleted"), n)
+    assert sent["ListObjectsV2"] == 1, (sent, elsewhere[:5])
+    assert sent["GetObject"] <= objects + read_one_by_one and sent["HeadObject"] == 0, (sent, elsewhere[:5])
+    sent.clear()
+    requests.clear()
+    check(cfg, expected)  # the next resume reads the new chunk instead of those markers
+    assert sent["ListObjectsV2"] == 1
+    assert sent["GetObject"] <= objects + 1 + _count(("no_marker", "unreadable", "other_config"), n), (sent, elsewhere[:5])
 
 
 def test_one_task_in_flight_gives_the_same_dataset(sample_run, tmp_path):

@@ -31,8 +31,7 @@ from big_shard import records, write_copies  # noqa: E402
 from jsonfile import write_results  # noqa: E402
 
 # the patches a shard task applies (Ray's head monitors and fastText training are not in a shard task)
-SHARD_PATCHES = ("trafilatura_speedups", "ftfy_mojibake", "datatrove_dependency_check", "datatrove_repetition",
-                 "regex_cache", "spacy_prefix", "jieba_dict")
+SHARD_PATCHES = ("trafilatura_speedups", "ftfy_mojibake", "datatrove_repetition", "spacy_prefix")
 
 RUN = r"""
 import json, sys, time

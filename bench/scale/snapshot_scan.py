@@ -7,9 +7,12 @@ For each store and size: N shard markers (each naming ``--langs`` parts, all pre
 as a finished run would leave them, then a fresh process runs `curate.run.resume.committed_shards`
 (what `Run.run_shards` does before scheduling) and reports its wall time, the requests it sent
 (S3: counted on boto3's client; local: listings and file reads) and its peak RSS. The S3 store is
-moto's standalone server on loopback, the one the tests use. The old scan (a GET and an existence
-check per marker and a HEAD per part, one after another) is timed on the smallest size alone, as
-the reference: it grows the same way with N, and at 100,000 shards would take hours.
+moto's standalone server on loopback, the one the tests use. On the smallest size alone, also: the
+scan with `resume_verify_parts`; a driver killed before its first manifest chunk (journal only);
+a store without a journal (the markers listed); and the old scan (a GET and an existence check per
+marker and a HEAD per part, one after another), as the reference: it grows the same way with N, and
+at 100,000 shards would take hours. moto answers each listing page in time proportional to the
+whole bucket (it filters and sorts every key per page), so listings cost more there than on S3.
 Writes bench/results/{tag}.json and .md.
 """
 from __future__ import annotations
@@ -39,7 +42,7 @@ from curate.run import resume
 from curate.stages.shard import shard_id, shard_marker
 from curate.store import storage
 output, n, old = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "old"
-cfg = PipelineConfig(input="/unused", output=output)
+cfg = PipelineConfig(input="/unused", output=output, resume_verify_parts=sys.argv[3] == "verify")
 shards = [f"s3://commoncrawl/crawl-data/CC-MAIN-2099-01/segments/{i // 1000}/warc/shard-{i:06d}.warc.gz" for i in range(n)]
 sent = Counter()
 if storage.is_s3(output):
@@ -77,7 +80,7 @@ print(json.dumps({"wall_s": wall, "committed": committed, "requests": dict(sent)
 
 
 def plant(output: str, n: int, langs: int, s3=None, parts_too: bool = True, manifest: bool = True) -> None:
-    """Markers (and their parts, and the driver's manifest chunks) as a finished run leaves them."""
+    """Markers (and their parts, and the driver's journal and manifest chunks) as a finished run leaves them."""
     from curate.config import PipelineConfig
     from curate.stages.shard import shard_id, shard_marker, work_dir
     from curate.store import storage
@@ -102,11 +105,12 @@ def plant(output: str, n: int, langs: int, s3=None, parts_too: bool = True, mani
         from curate.run import resume
 
         for i in range(0, n, resume.MANIFEST_CHUNK):
+            resume.write_journal(cfg, [m["shard"] for m in markers[i:i + resume.MANIFEST_CHUNK]])
             resume.write_manifest_chunk(cfg, markers[i:i + resume.MANIFEST_CHUNK])
 
 
-def measure(output: str, n: int, env: dict, old: bool = False) -> dict:
-    proc = subprocess.run([sys.executable, "-c", MEASURE, output, str(n), "old" if old else "new"], capture_output=True,
+def measure(output: str, n: int, env: dict, how: str = "new") -> dict:
+    proc = subprocess.run([sys.executable, "-c", MEASURE, output, str(n), how], capture_output=True,
                           text=True, env={**os.environ, **env}, cwd=REPO)
     if proc.returncode != 0:
         raise SystemExit(f"scan of {n} shards on {output} failed:\n{proc.stderr[-3000:]}")
@@ -144,13 +148,19 @@ def main() -> int:
             print(f"{store} {n}: planted in {time.time() - t:.0f}s", flush=True)
             row = {"store": store, "shards": n, "parts": n * a.langs, "finished_run": measure(output, n, env)}
             if n == smallest:
-                row["old_scan"] = measure(output, n, env, old=True)
                 from curate.config import PipelineConfig
                 from curate.run import resume
                 from curate.store import storage
 
-                storage.delete_prefix(resume.manifest_dir(PipelineConfig(input="/unused", output=output)))
+                row["verify_parts"] = measure(output, n, env, "verify")  # resume_verify_parts: true
+                row["old_scan"] = measure(output, n, env, "old")
+                manifest = resume.manifest_dir(PipelineConfig(input="/unused", output=output))
+                for u in storage.list_files(manifest):
+                    if not os.path.basename(u).startswith(resume.JOURNAL):
+                        storage.delete(u)
                 row["no_manifest"] = measure(output, n, env)  # the driver was killed before writing any chunk
+                storage.delete_prefix(manifest)
+                row["no_journal"] = measure(output, n, env)  # a store from before journals: markers listed
             rows.append(row)
             print(json.dumps(row), flush=True)
             if world:
@@ -158,13 +168,14 @@ def main() -> int:
             shutil.rmtree(tmp, ignore_errors=True)
     fmt = lambda r: f"{r['wall_s']:.2f} s, " + ", ".join(f"{k} {v:,}" for k, v in sorted(r["requests"].items())) + \
         f", {r['peak_rss_mb']:.0f} MB"  # noqa: E731
+    cols = [("finished_run", "resume after a finished run"), ("no_manifest", "driver killed before any manifest chunk"),
+            ("no_journal", "store without a journal (markers listed)"), ("verify_parts", "finished run, resume_verify_parts"),
+            ("old_scan", "old scan (a request per marker and per part)")]
     lines = [f"# Resume scan at snapshot scale ({a.langs} parts per shard)", "",
              "Each cell: scan wall time, requests sent, peak RSS of the scanning process.", "",
-             "| store | shards | resume after a finished run | driver killed before any manifest chunk | "
-             "old scan (a request per marker and per part) |", "|---|---:|---|---|---|"]
+             "| store | shards | " + " | ".join(t for _, t in cols) + " |", "|---|---:|" + "---|" * len(cols)]
     for r in rows:
-        lines.append(f"| {r['store']} | {r['shards']:,} | {fmt(r['finished_run'])} | "
-                     f"{fmt(r['no_manifest']) if 'no_manifest' in r else ''} | {fmt(r['old_scan']) if 'old_scan' in r else ''} |")
+        lines.append(f"| {r['store']} | {r['shards']:,} | " + " | ".join(fmt(r[c]) if c in r else "" for c, _ in cols) + " |")
     print(write_results(a.tag, rows, lines))
     return 0
 

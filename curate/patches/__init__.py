@@ -6,11 +6,14 @@ Each module here names the library and the version it was written for (``LIBRARY
 
 One switch turns them on or off: `install`, called by every stage task with
 ``not PipelineConfig.unoptimised`` (the benchmark's baseline runs the libraries' own code). It applies
-the patches that replace a library function for the whole process at once; the others are applied
-where their library is loaded (spaCy's patterns and prefix search, jieba's dictionary: `filters.tokenizers`;
-Ray's head monitors: `curate.run.orchestrate`) and ask `wanted` first; `fasttext_training` is a
-correctness fix, applied by `quality.train` whatever the switch. A library of another version
+the patches that replace a library function for the whole process at once; the other is applied
+where its library is loaded (spaCy's prefix search: `filters.tokenizers`) and asks `wanted` first;
+`fasttext_training` is a correctness fix, applied by `quality.train` whatever the switch. A library of another version
 than the patch was written for keeps its own code, with a warning naming both versions.
+
+Only patches whose saving grows with the pages are kept: those that saved a fixed cost per worker
+process (a compiled-regex cache, jieba's dictionary, datatrove's dependency check, Ray's head monitors)
+were removed after the speed-up review (docs/speedups.md), as a long-lived Ray worker pays it once.
 
 The switch is also read, through `active`, by the filters' own faster equivalents of datatrove's
 code (cached tokenization, compact URL lists, Gopher statistics), so that the baseline is
@@ -26,9 +29,9 @@ import platform
 log = logging.getLogger(__name__)
 
 # patches that replace a library function process-wide: `install` applies or removes them together
-PROCESS_WIDE = ("trafilatura_speedups", "ftfy_mojibake", "datatrove_dependency_check", "datatrove_repetition")
+PROCESS_WIDE = ("trafilatura_speedups", "ftfy_mojibake", "datatrove_repetition")
 # patches applied where their library is loaded, if `wanted`
-AT_LOAD = ("regex_cache", "spacy_prefix", "jieba_dict", "ray_monitors", "fasttext_training")
+AT_LOAD = ("spacy_prefix", "fasttext_training")
 
 _active = True  # before any stage calls install (tools, tests): the optimised configuration
 _installed: tuple | None = None  # what install last did to the process-wide patches: (enabled, off)

@@ -7,7 +7,6 @@ re-run skips committed work and produces the same files.
 """
 from __future__ import annotations
 
-import collections
 import hashlib
 import json
 import math
@@ -19,9 +18,7 @@ import traceback
 
 import ray
 
-from curate import patches
 from curate.config import PipelineConfig
-from curate.patches import ray_monitors
 from curate.run import resume
 from curate.run.tally import ShardTally
 from curate.stages import dedup, dedup_index, shuffle
@@ -58,12 +55,7 @@ def init_ray(cfg: PipelineConfig) -> None:
             if cfg.ray_address:
                 raise
             log("no running Ray cluster found; starting a local instance")
-    # its own switch (embedded_ray_monitors), not `unoptimised`: both benchmark configurations start the same daemons
-    with ray_monitors.without_monitors(not cfg.embedded_ray_monitors and patches.supported(ray_monitors)) as without:
-        ray.init(address="local", num_cpus=cfg.num_cpus, **kwargs)
-    if without:
-        log("embedded Ray instance without its autoscaler and log monitors: worker output stays in Ray's "
-            "session logs (embedded_ray_monitors: true forwards it)")
+    ray.init(address="local", num_cpus=cfg.num_cpus, **kwargs)
 
 
 # ---------------------------------------------------------------- remote wrappers
@@ -200,15 +192,18 @@ class Run:
         task = _shard_task.options(max_retries=cfg.shard_retries, retry_exceptions=True)
         # a bounded window of tasks: the driver holds refs for what runs, not for the whole snapshot
         window = cfg.shard_tasks_in_flight or max(64, 4 * int(ray.cluster_resources().get("CPU", 1)))
-        queue = collections.deque(pending)
-        refs = {}
+        refs, next_i, journaled = {}, 0, 0  # pending[:next_i] submitted, pending[:journaled] named in the journal
         done_now = Counters()
-        while queue or refs:
-            while queue and len(refs) < window:
-                uri = queue.popleft()
+        while next_i < len(pending) or refs:
+            while next_i < len(pending) and len(refs) < window:
+                if next_i == journaled:  # the next shards are named in the journal before the first goes out
+                    journaled = min(len(pending), next_i + resume.MANIFEST_CHUNK)
+                    resume.write_journal(cfg, pending[next_i:journaled])
+                uri = pending[next_i]
+                next_i += 1
                 refs[task.remote(uri, cfg)] = uri
             # while shards wait to be submitted, refill as soon as one finishes
-            ready, _ = ray.wait(list(refs), num_returns=1 if queue else len(refs), timeout=cfg.progress_interval_s)
+            ready, _ = ray.wait(list(refs), num_returns=1 if next_i < len(pending) else len(refs), timeout=cfg.progress_interval_s)
             for ref in ready:
                 uri = refs.pop(ref)
                 fail_uri = storage.join(self.work, "failed", shard_id(uri) + ".json")

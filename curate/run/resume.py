@@ -1,22 +1,25 @@
-"""What a re-run can skip: the committed shards, found with a few listings and reads, not a request per file.
+"""What a re-run can skip: the committed shards, found from a few objects the driver wrote, not a request per file.
 
 A snapshot has about 90,000 shards, each committing a marker and a part per language (about 50):
-checking them one by one is millions of sequential requests before any work starts. Instead:
+checking them one by one is millions of sequential requests before any work starts, and even a
+listing of the markers is a hundred sequential pages. Instead the driver keeps a compact record in
+``_work/manifest/`` (one listing, a hundred objects for 100,000 shards, read side by side):
 
-* markers live under a prefix of their own (``_work/markers/{shard}/_SUCCESS.json``): one paginated
-  listing of it (1,000 keys a request on S3) tells which shards have committed;
-* the driver copies the markers it receives into a compact manifest, ``_work/manifest/*.json.gz``,
-  a chunk per `MANIFEST_CHUNK` shards (and at the end of the stage), so a resume reads a hundred
-  objects for 100,000 shards; only markers listed but in no chunk (committed after the last chunk,
-  before a kill) are read one by one, by a pool of threads;
-* the parts are checked against a listing of ``_work/shards/`` too (a part deleted since makes its
-  shard run again), listed as `READ_THREADS` key ranges side by side on S3, each range starting at a
-  committed shard's prefix: a listing of 50 parts per shard for 90,000 shards is 4,500 pages, which
-  one thread would take minutes to read.
+* before it submits shards, a journal entry ``submitted-*.json.gz`` names the next `MANIFEST_CHUNK` of
+  them, so whatever a task can have committed is named somewhere, even if the driver is killed;
+* the markers it receives (``_work/markers/{shard}/_SUCCESS.json``, written by the shard task after its
+  parts) are copied into chunks ``*.json.gz`` of `MANIFEST_CHUNK` markers (and at the end of the stage).
 
-A shard counts as committed when its marker is listed, holds this run's config hash and every part it
-names is listed. Ray-free, so
-the scan can be measured alone (bench/scale/snapshot_scan.py).
+A resume takes a shard in a chunk, with this run's config hash, as committed; a shard journaled but in
+no chunk (its task finished after the last chunk, before a kill) has its marker read, by a pool of
+threads, and those found go into a new chunk. A store without a journal (written before journals, or by
+hand) is scanned by listing ``_work/markers/`` instead.
+
+Parts are immutable once their marker exists; with ``resume_verify_parts`` the scan also checks them
+against a listing of ``_work/shards/`` (a part deleted since makes its shard run again), listed as
+`READ_THREADS` key ranges side by side on S3: 50 parts per shard for 90,000 shards is 4,500 pages.
+
+Ray-free, so the scan can be measured alone (bench/scale/snapshot_scan.py).
 """
 from __future__ import annotations
 
@@ -62,41 +65,51 @@ def manifest_dir(cfg: PipelineConfig) -> str:
     return storage.join(work_dir(cfg), "manifest")
 
 
-def read_manifest(cfg: PipelineConfig, threads: int = READ_THREADS) -> dict[str, dict]:
-    """shard_id -> marker, from every manifest chunk (a later chunk wins)."""
-    chunks = storage.list_files(manifest_dir(cfg), ".json.gz")
-    out = {}
-    for markers in _parallel(lambda u: _read_json(u, gz=True), chunks, threads):
-        for m in markers or ():
-            out[m["shard_id"]] = m
-    return out
+JOURNAL = "submitted-"  # name prefix of the journal entries, beside the marker chunks
+
+
+def read_manifest(cfg: PipelineConfig, threads: int = READ_THREADS) -> tuple[dict[str, dict], set[str] | None]:
+    """(shard_id -> marker from every marker chunk, a later chunk winning; the shard URIs of every journal
+    entry, or None where the store has no journal)."""
+    files = storage.list_files(manifest_dir(cfg), ".json.gz")
+    loaded = _parallel(lambda u: (u, _read_json(u, gz=True)), files, threads)
+    markers, journaled = {}, None
+    for uri, body in loaded:
+        if os.path.basename(uri).startswith(JOURNAL):
+            journaled = (journaled or set()) | set(body or ())
+        else:
+            for m in body or ():
+                markers[m["shard_id"]] = m
+    return markers, journaled
 
 
 def committed_shards(cfg: PipelineConfig, shards: list[str], threads: int = READ_THREADS) -> tuple[dict[str, dict], list[str]]:
     """({shard URI: marker} of the committed shards, the other shards in their order); also the markers that
     had to be read one by one are written to a new manifest chunk, so the next resume needs no such reads."""
-    listed = {key(u) for u in storage.list_files(storage.join(work_dir(cfg), "markers"), "_SUCCESS.json")}
-    if not listed:
-        return {}, list(shards)
-    manifest = read_manifest(cfg, threads)
+    manifest, journaled = read_manifest(cfg, threads)
+    if journaled is None:  # no journal: the markers' listing says which shards may have committed
+        listed = {key(u) for u in storage.list_files(storage.join(work_dir(cfg), "markers"), "_SUCCESS.json")}
+        candidate = lambda uri, sid: key(shard_marker(cfg, sid)) in listed  # noqa: E731
+    else:
+        candidate = lambda uri, sid: uri in journaled or sid in manifest  # noqa: E731
     found, to_read = {}, []
     for uri in shards:
         sid = shard_id(uri)
-        marker_uri = shard_marker(cfg, sid)
-        if key(marker_uri) not in listed:
+        if not candidate(uri, sid):
             continue
         m = manifest.get(sid)
         if m is not None and m.get("shard") == uri and m.get("config_hash") == cfg.config_hash:
             found[uri] = m
         else:
-            to_read.append((uri, marker_uri))
+            to_read.append((uri, shard_marker(cfg, sid)))
     read = dict(_parallel(lambda c: (c[0], _read_json(c[1])), to_read, threads))
     found.update((u, m) for u, m in read.items() if m)
     committed = {u: found[u] for u in shards if u in found and found[u].get("config_hash") == cfg.config_hash}
-    parts = listed_parts(cfg, sorted(m["shard_id"] for m in committed.values()), threads)
-    work = work_dir(cfg)
-    committed = {u: m for u, m in committed.items()
-                 if all(key(storage.join(work, p["path"])) in parts for p in m["parts"].values())}
+    if cfg.resume_verify_parts:
+        parts = listed_parts(cfg, sorted(m["shard_id"] for m in committed.values()), threads)
+        work = work_dir(cfg)
+        committed = {u: m for u, m in committed.items()
+                     if all(key(storage.join(work, p["path"])) in parts for p in m["parts"].values())}
     if any(u in committed for u in read):
         write_manifest_chunk(cfg, [committed[u] for u in read if u in committed])
     return committed, [u for u in shards if u not in committed]
@@ -118,10 +131,19 @@ def listed_parts(cfg: PipelineConfig, shard_ids: list[str], threads: int = READ_
     return {u for chunk in listed for u in chunk}
 
 
-def write_manifest_chunk(cfg: PipelineConfig, markers: list[dict]) -> None:
-    name = f"{time.time_ns():020d}-{os.getpid()}.json.gz"
+def _write_gz_json(cfg: PipelineConfig, prefix: str, body) -> None:
+    name = f"{prefix}{time.time_ns():020d}-{os.getpid()}.json.gz"
     storage.write_bytes(storage.join(manifest_dir(cfg), name),
-                        gzip.compress(json.dumps(markers, sort_keys=True).encode(), compresslevel=6, mtime=0))
+                        gzip.compress(json.dumps(body, sort_keys=True).encode(), compresslevel=6, mtime=0))
+
+
+def write_manifest_chunk(cfg: PipelineConfig, markers: list[dict]) -> None:
+    _write_gz_json(cfg, "", markers)
+
+
+def write_journal(cfg: PipelineConfig, shards: list[str]) -> None:
+    """Names shards about to be submitted: written before the first of them goes out."""
+    _write_gz_json(cfg, JOURNAL, list(shards))
 
 
 class ManifestWriter:

@@ -223,6 +223,14 @@ def exists(uri: str) -> bool:
     return os.path.exists(uri)
 
 
+def is_not_found(e: BaseException) -> bool:
+    """Whether an error of a read says that the object is not there (locally or on S3)."""
+    if isinstance(e, FileNotFoundError):
+        return True
+    code = getattr(e, "response", {}).get("Error", {}).get("Code") if hasattr(e, "response") else None
+    return code in ("404", "NoSuchKey", "NotFound")
+
+
 def list_files(prefix: str, suffix: str = "", start_after: str | None = None, stop_at: str | None = None) -> list[str]:
     """All files below ``prefix`` (recursively), sorted, as full URIs; temporaries excluded. On S3, ``start_after``
     and ``stop_at`` (URIs below ``prefix``) bound the listing to a key range, so that several threads can list

@@ -145,3 +145,33 @@ def test_fast_indic_tokenization_equals_datatrove(text):
     from datatrove.utils.word_tokenizers import load_word_tokenizer
 
     assert word_tokenizer("hin_Deva")[0].word_tokenize(text) == load_word_tokenizer("hin_Deva").word_tokenize(text)
+
+
+def _segment_in_fresh_process(cache, tmp) -> list[str]:
+    """cmn_Hani's words in a new interpreter (jieba's dictionary is per process), with jieba's default
+    temporary directory at ``tmp``."""
+    script = textwrap.dedent("""
+        import json
+        from filters.tokenizers import word_tokenizer
+        print(json.dumps(word_tokenizer("cmn_Hani")[0].word_tokenize("北京大学的研究人员今天发布了一项新研究。")))
+    """)
+    import json
+    import os
+
+    env = {**os.environ, "CURATE_CACHE": str(cache), "TMPDIR": str(tmp)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_a_planted_jieba_cache_in_the_shared_tmp_is_not_read(tmp_path):
+    """jieba loads any /tmp/jieba.cache (marshal) for its default dictionary, and any local user can write
+    /tmp: curate points jieba at its per-user cache, so such a file changes nothing."""
+    import marshal
+
+    cache, tmp = tmp_path / "cache", tmp_path / "tmp"
+    tmp.mkdir()
+    (tmp / "jieba.cache").write_bytes(marshal.dumps(({"北": 1, "京": 1}, 2)))  # one-character words only
+    words = _segment_in_fresh_process(cache, tmp)
+    assert "北京大学" in words or "北京" in words, words
+    assert (cache / "jieba" / "jieba.cache").is_file()  # jieba's own cache, in curate's place
+    assert _segment_in_fresh_process(cache, tmp) == words  # the next process reads it: the same words

@@ -34,12 +34,10 @@ def _library_functions():
     import ftfy
     import ftfy.fixes
     from datatrove.pipeline.filters import gopher_repetition_filter as grf
-    from datatrove.utils import _import_utils
     from trafilatura import utils, xpaths
 
     return {"ftfy.is_bad": ftfy.is_bad, "ftfy.fixes.is_bad": ftfy.fixes.is_bad,
             "datatrove get_n_grams": grf.get_n_grams, "datatrove find_all_duplicate": grf.find_all_duplicate,
-            "datatrove _is_distribution_available": _import_utils._is_distribution_available,
             "trafilatura OVERALL_DISCARD_XPATH": list(xpaths.OVERALL_DISCARD_XPATH),
             "trafilatura INVALID_XML_CHARS": utils.INVALID_XML_CHARS}
 
@@ -81,26 +79,27 @@ def test_another_library_version_keeps_the_librarys_code_with_a_warning(stock, m
 
 
 def test_at_load_patches_follow_the_switch_and_the_version(monkeypatch):
-    from curate.patches import jieba_dict, regex_cache, spacy_prefix
+    from curate.patches import spacy_prefix
 
-    assert all(patches.wanted(p) for p in (jieba_dict, regex_cache, spacy_prefix))
+    assert patches.wanted(spacy_prefix)
+    monkeypatch.setattr(patches, "_active", False)
+    assert not patches.wanted(spacy_prefix)
+    monkeypatch.setattr(patches, "_active", True)
     monkeypatch.setattr(spacy_prefix, "WRITTEN_FOR", "2.0")
     monkeypatch.setattr(patches, "_warned", set())
-    assert not patches.wanted(spacy_prefix) and patches.wanted(regex_cache)
-    monkeypatch.setattr(patches, "_active", False)
-    assert not patches.wanted(regex_cache)
+    assert not patches.wanted(spacy_prefix)
 
 
 def test_one_patch_can_be_left_out(stock):
     """`patches_off` (the speed-up review): the named patch keeps its library's code, the others apply."""
-    from curate.patches import jieba_dict, regex_cache
+    from curate.patches import spacy_prefix
 
-    patches.install(True, ("ftfy_mojibake", "jieba_dict"))
+    patches.install(True, ("ftfy_mojibake", "spacy_prefix"))
     now = _library_functions()
     assert now["ftfy.is_bad"] is stock["ftfy.is_bad"]
     assert now["datatrove get_n_grams"] is not stock["datatrove get_n_grams"]
-    assert not patches.wanted(jieba_dict) and patches.wanted(regex_cache)
+    assert not patches.wanted(spacy_prefix)
     patches.install(True)
-    assert _library_functions()["ftfy.is_bad"] is not stock["ftfy.is_bad"] and patches.wanted(jieba_dict)
+    assert _library_functions()["ftfy.is_bad"] is not stock["ftfy.is_bad"] and patches.wanted(spacy_prefix)
     with pytest.raises(ValueError, match="unknown patches \\['no_such'\\]"):
         patches.install(True, ("no_such",))
