@@ -175,7 +175,38 @@ def test_one_task_in_flight_gives_the_same_dataset(sample_run, tmp_path):
     files = sorted(p.relative_to(base) for p in (base / "data").rglob("*.parquet"))
     assert files and files == sorted(p.relative_to(out) for p in (out / "data").rglob("*.parquet"))
     assert all((base / f).read_bytes() == (out / f).read_bytes() for f in files)
-    # every committed shard is in the driver's manifest, once
-    manifest = [m for u in (out / "_work" / "manifest").iterdir() for m in json.loads(gzip.decompress(u.read_bytes()))]
+    # every committed shard is in the driver's manifest, once, and was named in its journal before it ran
+    files = sorted((out / "_work" / "manifest").iterdir())
+    body = {u.name: json.loads(gzip.decompress(u.read_bytes())) for u in files}
+    manifest = [m for name, ms in body.items() if not name.startswith(resume.JOURNAL) for m in ms]
+    journal = [s for name, uris in body.items() if name.startswith(resume.JOURNAL) for s in uris]
     assert sorted(m["shard_id"] for m in manifest) == sorted(p.name for p in (out / "_work" / "markers").iterdir())
+    assert sorted(journal) == sorted(m["shard"] for m in manifest)
     assert len(manifest) == json.loads((out / "stats.json").read_text())["shards"]["committed"] == 4
+
+
+def test_a_part_deleted_after_its_shard_committed(sample_run, tmp_path):
+    """Parts are trusted by default: the dedup stage then stops, naming the part and the setting that
+    redoes such shards; with resume_verify_parts the shard runs again and the dataset is the same."""
+    import shutil
+
+    from tests.util import run_cli
+
+    base, _, cfg = sample_run
+    out = tmp_path / "out"
+    shutil.copytree(base, out)
+    shutil.rmtree(out / "_work" / "dedup")  # as if killed before dedup: its parts are read again
+    part = sorted((out / "_work" / "shards").rglob("*.parquet"))[0]
+    part.unlink()
+    proc = run_cli("--output", str(out), "--config", str(cfg))
+    assert proc.returncode != 0
+    assert f"staged part {part} is missing" in proc.stderr and "resume_verify_parts: true" in proc.stderr
+    verify = tmp_path / "verify.yaml"
+    verify.write_text(cfg.read_text() + "resume_verify_parts: true\n")
+    proc = run_cli("--output", str(out), "--config", str(verify))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "3 already committed, 1 to process" in proc.stderr
+    assert part.exists()
+    files = sorted(p.relative_to(base) for p in (base / "data").rglob("*.parquet"))
+    assert files and files == sorted(p.relative_to(out) for p in (out / "data").rglob("*.parquet"))
+    assert all((base / f).read_bytes() == (out / f).read_bytes() for f in files)
