@@ -92,19 +92,19 @@ def committed_shards(cfg: PipelineConfig, shards: list[str], threads: int = READ
         candidate = lambda uri, sid: key(shard_marker(cfg, sid)) in listed  # noqa: E731
     else:
         candidate = lambda uri, sid: uri in journaled or sid in manifest  # noqa: E731
-    found, to_read = {}, []
+    found, to_read, want = {}, [], cfg.config_hash  # a property that hashes the whole config: once, not per shard
     for uri in shards:
         sid = shard_id(uri)
         if not candidate(uri, sid):
             continue
         m = manifest.get(sid)
-        if m is not None and m.get("shard") == uri and m.get("config_hash") == cfg.config_hash:
+        if m is not None and m.get("shard") == uri and m.get("config_hash") == want:
             found[uri] = m
         else:
             to_read.append((uri, shard_marker(cfg, sid)))
     read = dict(_parallel(lambda c: (c[0], _read_json(c[1])), to_read, threads))
     found.update((u, m) for u, m in read.items() if m)
-    committed = {u: found[u] for u in shards if u in found and found[u].get("config_hash") == cfg.config_hash}
+    committed = {u: found[u] for u in shards if u in found and found[u].get("config_hash") == want}
     if cfg.resume_verify_parts:
         parts = listed_parts(cfg, sorted(m["shard_id"] for m in committed.values()), threads)
         work = work_dir(cfg)
