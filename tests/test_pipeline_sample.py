@@ -143,9 +143,20 @@ def test_rerun_after_deleting_a_shard_output_reproduces_identical_files(sample_r
     first_file = sorted((copy / "data").rglob("*.parquet"))[0]
     first_file.unlink()
     proc = run_cli("--output", str(copy), "--config", str(cfg))
+    # committed parts are trusted by default: the run stops naming the missing part and the setting
+    assert proc.returncode != 0 and "resume_verify_parts: true" in proc.stderr
+    assert f"staged part {shard_dirs[1]}/" in proc.stderr
+    verify = tmp_path / "verify.yaml"
+    verify.write_text(cfg.read_text() + "resume_verify_parts: true\n")
+    proc = run_cli("--output", str(copy), "--config", str(verify))
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "already committed" in proc.stderr
-    assert digest(copy) == before
+    after = digest(copy)
+    assert {f: h for f, h in after.items() if f.startswith("data/")} == {f: h for f, h in before.items() if f.startswith("data/")}
+    first, again = (json.loads((o / "stats.json").read_text()) for o in (out, copy))
+    # the only difference: the setting itself
+    assert first["config"].pop("resume_verify_parts") is False and again["config"].pop("resume_verify_parts") is True
+    assert again == first
 
 
 def test_one_worker_gives_the_same_files_as_two(sample_run, tmp_path):

@@ -74,16 +74,22 @@ def _edges(a_key, a_prio, a_w, b_key, b_prio, b_w) -> Cols:
 
 
 # ---------------------------------------------------------------- 1-3: candidate edges
+def read_staged_part(uri: str, columns: list[str] | None = None) -> pa.Table:
+    """A shard's staged part; a missing one is named with the setting that redoes its shard (the resume
+    scan trusts committed parts unless told to verify them)."""
+    try:
+        return storage.read_parquet(uri, columns=columns)
+    except Exception as e:
+        if storage.is_not_found(e):
+            raise FileNotFoundError(f"staged part {uri} is missing, although its shard committed: run again with "
+                                    "resume_verify_parts: true, which redoes the shards whose parts are gone") from e
+        raise
+
+
 def sig_map(n: int, part_uris: list[str]) -> list[Cols]:
     tables = []
     for uri in part_uris:
-        try:
-            t = storage.read_parquet(uri, columns=["doc_key", "date", "exact_hash", "minhash_bands"])
-        except Exception as e:
-            if storage.is_not_found(e):  # the resume scan trusts committed parts unless told to verify them
-                raise FileNotFoundError(f"staged part {uri} is missing, although its shard committed: run again with "
-                                        "resume_verify_parts: true, which redoes the shards whose parts are gone") from e
-            raise
+        t = read_staged_part(uri, columns=["doc_key", "date", "exact_hash", "minhash_bands"])
         # only documents long enough to shingle take part (FineWeb2 never clusters shorter ones)
         tables.append(t.filter(pc.is_valid(t.column("minhash_bands"))))
     t = pa.concat_tables(tables) if tables else None

@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from curate import patches
 from curate.config import PipelineConfig
-from curate.stages.dedup import load_clusters
+from curate.stages.dedup import load_clusters, read_staged_part
 from curate.store import storage
 from curate.store.counters import Counters
 from curate.store.schema import OUTPUT_SCHEMA, REMOVED_SCHEMA
@@ -38,7 +38,7 @@ def finalize_group(lang: str, group: int, part_uris: list[str], cluster_uris: li
     cutoff = test_cutoff(cfg, docs_before_filtering)
     out: dict[str, list[dict]] = {"train": [], "test": [], "removed": []}
     for uri in part_uris:
-        t = storage.read_parquet(uri)
+        t = read_staged_part(uri)
         clusters = load_clusters(cluster_uris, t.column("doc_key").to_numpy())
         for row in t.to_pylist():
             reason = row.pop("filter_reason")
