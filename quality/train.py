@@ -137,7 +137,7 @@ def train_head(rows, encoder: str, out: str, name: str, fraction: float, positiv
     from safetensors.numpy import save_file
 
     from .encoder_scorer import EncoderScorer
-    from .heads import Head
+    from .heads import load_head
     from .loader import _fetch
 
     probe = ModelSpec(name=name, kind="encoder", source=encoder, head="-", pooling=pooling, max_tokens=max_tokens)
@@ -158,11 +158,11 @@ def train_head(rows, encoder: str, out: str, name: str, fraction: float, positiv
             a = x[~mask]
             w = np.linalg.solve(a.T @ a + 1e-3 * np.eye(a.shape[1]), a.T @ y[~mask])
         state = {"weight": w[None, :-1].astype(np.float32), "bias": w[-1:].astype(np.float32)}
-    # held-out figures from the head as the scorer runs it (heads.Head), logits before the output function
-    head = Head([(state[k], state[k[: -len("weight")] + "bias"]) for k in state if k.endswith("weight")])
-    pred = head(emb[mask])[:, 0]
+    path = os.path.join(out, "head.safetensors")
+    save_file(state, path)
+    # held-out figures from the saved head as the scorer loads and runs it, logits before the output function
+    pred = load_head(path, arch)(emb[mask])[:, 0]
     figures = class_figures(list(y[mask] > 0.5), list(pred > 0)) if logistic else score_figures(y[mask], pred)
-    save_file(state, os.path.join(out, "head.safetensors"))
     source = encoder if "://" in encoder else os.path.abspath(encoder)
     spec = ModelSpec(name=name, kind="encoder", source=source, head="head.safetensors", head_arch=arch,
                      pooling=pooling, max_tokens=max_tokens, output="sigmoid" if logistic else "raw")

@@ -94,7 +94,7 @@ def s3(monkeypatch):
     world.stop()
 
 
-def _counting(cfg):
+def _counting():
     """Distinct requests of the scan to the output store, by operation (a read the store's retry policy
     repeats under load counts once), and the requests of other code (a thread an earlier test left)."""
     requests, sent, elsewhere = set(), Counter(), []
@@ -122,7 +122,7 @@ def test_s3_requests_are_listings_and_a_resume_reads_no_marker(s3):
     cfg = PipelineConfig(input="/unused", output="s3://out/fw2", resume_verify_parts=True)
     n = 1200
     expected = plant(cfg, n)
-    sent, requests, elsewhere = _counting(cfg)
+    sent, requests, elsewhere = _counting()
     check(cfg, expected)
     markers = n - n // len(CASES)  # every case but no_marker has a marker file
     read_one_by_one = _count(("marker", "other_config", "unreadable", "stale_manifest", "part_deleted"), n)
@@ -149,7 +149,7 @@ def test_s3_with_journal_one_listing(s3):
     cfg = PipelineConfig(input="/unused", output="s3://out/fw2")
     n = 2400
     expected = plant(cfg, n, journal=True)
-    sent, requests, elsewhere = _counting(cfg)
+    sent, requests, elsewhere = _counting()
     check(cfg, expected)
     objects = 1 + -(-n // resume.MANIFEST_CHUNK)  # the marker chunk, the journal entries
     read_one_by_one = _count(("marker", "no_marker", "other_config", "unreadable", "stale_manifest", "part_deleted"), n)

@@ -41,8 +41,8 @@ from curate.config import PipelineConfig
 from curate.run import resume
 from curate.stages.shard import shard_id, shard_marker
 from curate.store import storage
-output, n, old = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "old"
-cfg = PipelineConfig(input="/unused", output=output, resume_verify_parts=sys.argv[3] == "verify")
+output, n, how = sys.argv[1], int(sys.argv[2]), sys.argv[3]  # new, verify (resume_verify_parts) or old
+cfg = PipelineConfig(input="/unused", output=output, resume_verify_parts=how == "verify")
 shards = [f"s3://commoncrawl/crawl-data/CC-MAIN-2099-01/segments/{i // 1000}/warc/shard-{i:06d}.warc.gz" for i in range(n)]
 sent = Counter()
 if storage.is_s3(output):
@@ -64,7 +64,7 @@ else:  # local: count what the scan asks of the file system
         return real_read(uri)
     os.walk, storage.read_bytes = walk, read_bytes
 t = time.time()
-if old:  # the scan before: per shard a marker check and read, then an existence check per part
+if how == "old":  # the scan before: per shard a marker check and read, then an existence check per part
     committed = 0
     for uri in shards:
         m_uri = shard_marker(cfg, shard_id(uri))

@@ -76,7 +76,8 @@ def read_manifest(cfg: PipelineConfig, threads: int = READ_THREADS) -> tuple[dic
     markers, journaled = {}, None
     for uri, body in loaded:
         if os.path.basename(uri).startswith(JOURNAL):
-            journaled = (journaled or set()) | set(body or ())
+            journaled = set() if journaled is None else journaled
+            journaled.update(body or ())
         else:
             for m in body or ():
                 markers[m["shard_id"]] = m

@@ -214,7 +214,7 @@ def exists(uri: str) -> bool:
             _s3_client().head_object(Bucket=bucket, Key=key)
             return True
         except ClientError as e:
-            if e.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if is_not_found(e):
                 return False
             raise
     if is_http(uri):
