@@ -48,8 +48,19 @@ def plant(cfg: PipelineConfig, n: int, journal: bool = False) -> dict[str, str]:
     return expected
 
 
+def scan(cfg, shards: list[str]) -> tuple[dict[str, dict], list[str]]:
+    """({uri: marker} handed out, pending); each committed shard is handed out once."""
+    committed = {}
+
+    def add(uri, m):
+        assert uri not in committed
+        committed[uri] = m
+    pending = resume.committed_shards(cfg, shards, add)
+    return committed, pending
+
+
 def check(cfg, expected):
-    committed, pending = resume.committed_shards(cfg, list(expected))
+    committed, pending = scan(cfg, list(expected))
     assert set(committed) == {u for u, s in expected.items() if s == "committed"}
     assert pending == [u for u, s in expected.items() if s == "pending"]  # in the snapshot's order
     assert all(m["shard"] == u and m["config_hash"] == cfg.config_hash for u, m in committed.items())
@@ -64,7 +75,7 @@ def test_local_store(tmp_path, monkeypatch, journal, verify):
     check(cfg, expected)  # again, now with the chunk the first scan wrote for the markers it read
     monkeypatch.chdir(tmp_path)  # the same output named another way: relative, with a trailing slash
     check(PipelineConfig(input="/unused", output="out/", resume_verify_parts=verify), expected)
-    assert resume.committed_shards(PipelineConfig(input="/unused", output=str(tmp_path / "new")), list(expected)) == (
+    assert scan(PipelineConfig(input="/unused", output=str(tmp_path / "new")), list(expected)) == (
         {}, list(expected))
 
 
@@ -75,7 +86,7 @@ def test_journal_names_what_may_have_committed(tmp_path):
     expected = plant(cfg, 20)
     uris = list(expected)
     resume.write_journal(cfg, uris[:10] + ["s3://commoncrawl/never-run.warc.gz"])
-    committed, pending = resume.committed_shards(cfg, uris + ["s3://commoncrawl/never-run.warc.gz"])
+    committed, pending = scan(cfg, uris + ["s3://commoncrawl/never-run.warc.gz"])
     # the first ten as planted; of the others only those a manifest chunk names (its marker is then read
     # where the chunk's copy is of another config)
     in_chunk = {u for i, u in enumerate(uris) if CASES[i % len(CASES)] in ("manifest", "stale_manifest")}
@@ -126,8 +137,8 @@ def test_s3_requests_are_listings_and_a_resume_reads_no_marker(s3):
     check(cfg, expected)
     markers = n - n // len(CASES)  # every case but no_marker has a marker file
     read_one_by_one = _count(("marker", "other_config", "unreadable", "stale_manifest", "part_deleted"), n)
-    # the parts of the shards whose marker holds this config are listed in key ranges side by side (a page each)
-    candidates = _count(("marker", "manifest", "stale_manifest", "part_deleted"), n)
+    # the parts are listed in key ranges that start at the snapshot's shard ids, side by side (a page each)
+    candidates = n
     step = -(-candidates // resume.READ_THREADS)
     ranges = -(-candidates // step)
     # upper bounds, which a request per part or per manifest marker would exceed: the markers' pages, the
@@ -157,9 +168,10 @@ def test_s3_with_journal_one_listing(s3):
     assert sent["GetObject"] <= objects + read_one_by_one and sent["HeadObject"] == 0, (sent, elsewhere[:5])
     sent.clear()
     requests.clear()
-    check(cfg, expected)  # the next resume reads the new chunk instead of those markers
+    check(cfg, expected)  # the next resume reads the new chunks (of MANIFEST_CHUNK markers) instead of those markers
+    new_chunks = -(-_count(("marker", "stale_manifest", "part_deleted"), n) // resume.MANIFEST_CHUNK)
     assert sent["ListObjectsV2"] == 1
-    assert sent["GetObject"] <= objects + 1 + _count(("no_marker", "unreadable", "other_config"), n), (sent, elsewhere[:5])
+    assert sent["GetObject"] <= objects + new_chunks + _count(("no_marker", "unreadable", "other_config"), n), (sent, elsewhere[:5])
 
 
 def test_one_task_in_flight_gives_the_same_dataset(sample_run, tmp_path):
@@ -210,3 +222,65 @@ def test_a_part_deleted_after_its_shard_committed(sample_run, tmp_path):
     files = sorted(p.relative_to(base) for p in (base / "data").rglob("*.parquet"))
     assert files and files == sorted(p.relative_to(out) for p in (out / "data").rglob("*.parquet"))
     assert all((base / f).read_bytes() == (out / f).read_bytes() for f in files)
+
+
+def _rich_marker(cfg, i: int, langs: int) -> dict:
+    uri = f"s3://commoncrawl/crawl-data/CC-MAIN-2099-01/segments/{i // 100}/warc/shard-{i:05d}.warc.gz"
+    sid, codes = shard_id(uri), [f"l{j:02d}_Latn" for j in range(langs)]
+    return {"shard": uri, "shard_id": sid, "config_hash": cfg.config_hash,
+            "parts": {c: {"path": f"shards/{sid}/{c}.parquet", "rows": 100 + i % 7} for c in codes},
+            "counters": [{"stage": s, "language": c, "reason": "kept", "count": 100} for c in codes
+                         for s in ("langid", "lid_threshold", "filters")]}
+
+
+def test_the_scan_holds_an_index_not_the_markers(tmp_path):
+    """A snapshot's markers (~50 languages each) would be gigabytes held at once: the scan hands them out a
+    batch of chunks at a time, so its peak memory is a fraction of theirs, and the tally keeps aggregates."""
+    import tracemalloc
+
+    from curate.run.tally import ShardTally
+
+    cfg = PipelineConfig(input="/unused", output=str(tmp_path / "out"))
+    per_chunk, chunks, langs = 100, 40, 20
+    markers = [_rich_marker(cfg, i, langs) for i in range(per_chunk * chunks)]
+    for i in range(0, len(markers), per_chunk):
+        resume.write_journal(cfg, [m["shard"] for m in markers[i:i + per_chunk]])
+        resume.write_manifest_chunk(cfg, markers[i:i + per_chunk])
+    shards = [m["shard"] for m in markers]
+    del markers
+
+    tracemalloc.start()
+    try:
+        held = [json.loads(gzip.decompress(storage.read_bytes(u)))
+                for u in storage.list_files(resume.manifest_dir(cfg)) if not u.rsplit("/", 1)[-1].startswith(resume.JOURNAL)]
+        whole = tracemalloc.get_traced_memory()[0]
+        del held
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        tally = ShardTally(shards)
+        pending = resume.committed_shards(cfg, shards, tally.add, chunks_at_once=2)
+        scan_peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    assert pending == [] and tally.committed == len(shards)
+    assert scan_peak < whole / 4, (scan_peak, whole)
+    # what dedup and the card need is all there: every language's parts in shard order, and the counters
+    parts = tally.parts_by_lang()
+    assert sorted(parts) == [f"l{j:02d}_Latn" for j in range(langs)]
+    want = [{"path": f"shards/{shard_id(u)}/l07_Latn.parquet", "rows": 100 + i % 7} for i, u in enumerate(shards)]
+    assert parts["l07_Latn"] == want
+    assert tally.counters.total("filters", "l03_Latn", "kept") == 100 * len(shards)
+
+
+def test_the_tally_keeps_a_part_path_it_did_not_expect():
+    """Parts are kept compactly, as the shard task names them; a marker naming another path keeps it."""
+    from curate.run.tally import ShardTally
+
+    cfg = PipelineConfig(input="/unused", output="/unused")
+    a, b = _rich_marker(cfg, 1, 2), _rich_marker(cfg, 2, 2)
+    b["parts"]["l01_Latn"]["path"] = "moved/elsewhere.parquet"
+    tally = ShardTally([b["shard"], a["shard"]])
+    tally.add(a["shard"], a)  # in any order: the lists follow the snapshot's
+    tally.add(b["shard"], b)
+    assert tally.parts_by_lang()["l01_Latn"] == [{"path": "moved/elsewhere.parquet", "rows": 102},
+                                                 {"path": f"shards/{a['shard_id']}/l01_Latn.parquet", "rows": 101}]

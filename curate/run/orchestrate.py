@@ -178,11 +178,8 @@ class Run:
         cfg = self.cfg
         t = time.time()
         tally = ShardTally(shards)
-        markers, pending = resume.committed_shards(cfg, shards)
-        committed_before = len(markers)
-        for uri, m in markers.items():
-            tally.add(uri, m)
-        del markers
+        pending = resume.committed_shards(cfg, shards, tally.add)
+        committed_before = tally.committed
         self.timings["resume_scan_s"] = time.time() - t
         log(f"{len(shards)} shards: {committed_before} already committed, {len(pending)} to process "
             f"(found in {self.timings['resume_scan_s']:.1f}s)")
@@ -211,7 +208,7 @@ class Run:
                     m = ray.get(ref)
                     tally.add(uri, m)
                     manifest.add(m)
-                    done_now.merge(Counters.from_rows(m["counters"]))
+                    done_now.add_rows(m["counters"])
                     if resume.key(fail_uri) in quarantined:  # an earlier run's quarantine record
                         storage.delete(fail_uri)
                 except Exception as e:  # retries exhausted: quarantine with its error
@@ -239,7 +236,8 @@ class Run:
     # ------------------------------------------------------------ stage 2
     def run_dedup(self, parts_by_lang: dict[str, list[dict]]) -> dict[str, dict]:
         cfg, results, active = self.cfg, {}, {}
-        for lang, parts in sorted(parts_by_lang.items()):
+        for lang in sorted(parts_by_lang):  # one language's part list at a time (built on access by the tally)
+            parts = parts_by_lang[lang]
             runs = dedup_index.committed_runs(cfg.dedup_index, lang, self.run_id) if cfg.dedup_index else []
             fp = _fingerprint(cfg.config_hash, [(p["path"], p["rows"]) for p in parts], [(r["run"], r["seq"]) for r in runs])
             marker_uri = storage.join(self.work, "dedup", lang, "_SUCCESS.json")
@@ -321,7 +319,8 @@ class Run:
     # ------------------------------------------------------------ stage 3
     def run_finalize(self, parts_by_lang, dedup_results, docs_by_lang) -> list[dict]:
         cfg, results, refs = self.cfg, [], {}
-        for lang, parts in sorted(parts_by_lang.items()):
+        for lang in sorted(parts_by_lang):
+            parts = parts_by_lang[lang]
             uris = [self.abs(p["path"]) for p in parts]
             step = cfg.parts_per_finalize_task
             for group, i in enumerate(range(0, len(uris), step)):

@@ -15,6 +15,10 @@ no chunk (its task finished after the last chunk, before a kill) has its marker 
 threads, and those found go into a new chunk. A store without a journal (written before journals, or by
 hand) is scanned by listing ``_work/markers/`` instead.
 
+The scan never holds the markers: it reads the chunks a few at a time, latest first (so the first marker
+it meets for a shard is its latest), and hands each committed marker to the caller, the driver's tally,
+which keeps aggregates: its memory is a set of shard ids, not 100,000 markers of ~50 languages each.
+
 Parts are immutable once their marker exists; with ``resume_verify_parts`` the scan also checks them
 against a listing of ``_work/shards/`` (a part deleted since makes its shard run again), listed as
 `READ_THREADS` key ranges side by side on S3: 50 parts per shard for 90,000 shards is 4,500 pages.
@@ -35,6 +39,9 @@ from curate.store import storage
 
 READ_THREADS = 32  # reads in flight: S3 serves them in parallel, one at a time would take hours
 MANIFEST_CHUNK = 1000  # markers per manifest object
+# manifest chunks in memory at once: a chunk of markers of ~50 languages is tens of MB parsed, and parsing,
+# not fetching, is what a chunk costs
+CHUNKS_AT_ONCE = 4
 
 
 def key(uri: str) -> str:
@@ -68,52 +75,62 @@ def manifest_dir(cfg: PipelineConfig) -> str:
 JOURNAL = "submitted-"  # name prefix of the journal entries, beside the marker chunks
 
 
-def read_manifest(cfg: PipelineConfig, threads: int = READ_THREADS) -> tuple[dict[str, dict], set[str] | None]:
-    """(shard_id -> marker from every marker chunk, a later chunk winning; the shard URIs of every journal
-    entry, or None where the store has no journal)."""
+def _batches(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def committed_shards(cfg: PipelineConfig, shards: list[str], add, threads: int = READ_THREADS,
+                     chunks_at_once: int = CHUNKS_AT_ONCE) -> list[str]:
+    """Calls ``add(uri, marker)`` once for every committed shard, in no set order, and returns the other
+    shards in their order. Markers are handed out as they are read and not kept (the driver's tally keeps
+    aggregates); the markers that had to be read one by one are also written to new manifest chunks, so
+    the next resume needs no such reads."""
     files = storage.list_files(manifest_dir(cfg), ".json.gz")
-    loaded = _parallel(lambda u: (u, _read_json(u, gz=True)), files, threads)
-    markers, journaled = {}, None
-    for uri, body in loaded:
-        if os.path.basename(uri).startswith(JOURNAL):
-            journaled = set() if journaled is None else journaled
-            journaled.update(body or ())
-        else:
-            for m in body or ():
-                markers[m["shard_id"]] = m
-    return markers, journaled
-
-
-def committed_shards(cfg: PipelineConfig, shards: list[str], threads: int = READ_THREADS) -> tuple[dict[str, dict], list[str]]:
-    """({shard URI: marker} of the committed shards, the other shards in their order); also the markers that
-    had to be read one by one are written to a new manifest chunk, so the next resume needs no such reads."""
-    manifest, journaled = read_manifest(cfg, threads)
-    if journaled is None:  # no journal: the markers' listing says which shards may have committed
+    chunks = [u for u in files if not os.path.basename(u).startswith(JOURNAL)]
+    entries = [u for u in files if os.path.basename(u).startswith(JOURNAL)]
+    journaled = {u for body in _parallel(lambda u: _read_json(u, gz=True), entries, threads) for u in body or ()}
+    if not entries:  # no journal: the markers' listing says which shards may have committed
         listed = {key(u) for u in storage.list_files(storage.join(work_dir(cfg), "markers"), "_SUCCESS.json")}
         candidate = lambda uri, sid: key(shard_marker(cfg, sid)) in listed  # noqa: E731
     else:
-        candidate = lambda uri, sid: uri in journaled or sid in manifest  # noqa: E731
-    found, to_read, want = {}, [], cfg.config_hash  # a property that hashes the whole config: once, not per shard
-    for uri in shards:
-        sid = shard_id(uri)
-        if not candidate(uri, sid):
-            continue
-        m = manifest.get(sid)
-        if m is not None and m.get("shard") == uri and m.get("config_hash") == want:
-            found[uri] = m
-        else:
-            to_read.append((uri, shard_marker(cfg, sid)))
-    read = dict(_parallel(lambda c: (c[0], _read_json(c[1])), to_read, threads))
-    found.update((u, m) for u, m in read.items() if m)
-    committed = {u: found[u] for u in shards if u in found and found[u].get("config_hash") == want}
-    if cfg.resume_verify_parts:
-        parts = listed_parts(cfg, sorted(m["shard_id"] for m in committed.values()), threads)
-        work = work_dir(cfg)
-        committed = {u: m for u, m in committed.items()
-                     if all(key(storage.join(work, p["path"])) in parts for p in m["parts"].values())}
-    if any(u in committed for u in read):
-        write_manifest_chunk(cfg, [committed[u] for u in read if u in committed])
-    return committed, [u for u in shards if u not in committed]
+        candidate = lambda uri, sid: uri in journaled  # noqa: E731
+    by_sid = {shard_id(u): u for u in shards}
+    parts = listed_parts(cfg, sorted(by_sid), threads) if cfg.resume_verify_parts else None
+    want, work = cfg.config_hash, work_dir(cfg)  # config_hash hashes the whole config: once, not per shard
+    committed, seen, matched = set(), set(), set()  # in the manifest: shard ids met, those of this run's marker
+
+    def take(uri: str, m) -> bool:
+        if uri in committed or not m or m.get("shard") != uri or m.get("config_hash") != want:
+            return False
+        if parts is not None and not all(key(storage.join(work, p["path"])) in parts for p in m["parts"].values()):
+            return False  # a part deleted since its shard committed: the shard runs again
+        committed.add(uri)
+        add(uri, m)
+        return True
+
+    # the chunks latest first, `chunks_at_once` at a time: the first marker met for a shard is its latest
+    for batch in _batches(chunks[::-1], chunks_at_once):
+        for body in _parallel(lambda u: _read_json(u, gz=True), batch, chunks_at_once):
+            for m in reversed(body or ()):
+                sid = m.get("shard_id")
+                if sid in seen:
+                    continue
+                seen.add(sid)
+                uri = by_sid.get(sid)
+                if uri is not None and m.get("shard") == uri and m.get("config_hash") == want:
+                    matched.add(sid)
+                    take(uri, m)
+    # a shard that may have committed, without this run's marker in the manifest: its own marker is read
+    to_read = [(u, shard_marker(cfg, sid)) for sid, u in by_sid.items()
+               if sid not in matched and (sid in seen or candidate(u, sid))]
+    rewrite = ManifestWriter(cfg)
+    for batch in _batches(to_read, MANIFEST_CHUNK):
+        for uri, m in _parallel(lambda c: (c[0], _read_json(c[1])), batch, threads):
+            if take(uri, m):
+                rewrite.add(m)
+    rewrite.flush()
+    return [u for u in shards if u not in committed]
 
 
 def listed_parts(cfg: PipelineConfig, shard_ids: list[str], threads: int = READ_THREADS) -> set[str]:

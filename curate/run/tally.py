@@ -4,12 +4,48 @@ A marker holds a shard's counters (hundreds of rows), its parts and per-language
 for 90,000 shards they would be gigabytes in the driver. The tally absorbs each marker as it
 arrives, in any order, and gives the same results as reading the markers in the snapshot's order:
 parts are listed by shard position, a language's settings are those of its first shard.
+
+The parts (about 50 per shard, 4.5 million for a snapshot) are kept as two arrays of integers per
+language (shard position, rows), with a path only where it is not the shard task's usual one: as dicts
+they would be about 2 GB. `parts_by_lang` builds a language's list when it is asked for.
 """
 from __future__ import annotations
 
 import json
+from array import array
+from collections.abc import Mapping
 
 from curate.store.counters import Counters
+
+
+def _usual_path(sid: str, lang: str) -> str:
+    return f"shards/{sid}/{lang}.parquet"  # what curate.stages.shard writes
+
+
+class _Parts:
+    __slots__ = ("shard", "rows", "paths")
+
+    def __init__(self):
+        self.shard, self.rows = array("q"), array("q")
+        self.paths: dict[int, str] = {}  # entry -> path, where it is not the usual one
+
+
+class PartsByLang(Mapping):
+    """language -> [{"path", "rows"}] in shard order, each list built when it is asked for."""
+
+    def __init__(self, parts: dict[str, _Parts], sids: dict[int, str]):
+        self._parts, self._sids = parts, sids
+
+    def __getitem__(self, lang: str) -> list[dict]:
+        v = self._parts[lang]
+        order = sorted(range(len(v.shard)), key=v.shard.__getitem__)
+        return [{"path": v.paths.get(j) or _usual_path(self._sids[v.shard[j]], lang), "rows": v.rows[j]} for j in order]
+
+    def __iter__(self):
+        return iter(sorted(self._parts))
+
+    def __len__(self) -> int:
+        return len(self._parts)
 
 
 class ShardTally:
@@ -17,7 +53,8 @@ class ShardTally:
         self._index = {u: i for i, u in enumerate(shards)}
         self.counters = Counters()
         self.committed = 0
-        self._parts: dict[str, list[tuple[int, dict]]] = {}
+        self._parts: dict[str, _Parts] = {}
+        self._sids: dict[int, str] = {}  # shard position -> shard id, of the committed shards
         self._info: dict[str, tuple[int, dict]] = {}
         self._lid_models: set[str] = set()
         self.shard_cpu: dict[str, float | None] = {}
@@ -26,9 +63,14 @@ class ShardTally:
     def add(self, uri: str, m: dict) -> None:
         i = self._index[uri]
         self.committed += 1
-        self.counters.merge(Counters.from_rows(m["counters"]))
+        self.counters.add_rows(m["counters"])
+        sid = self._sids[i] = m["shard_id"]
         for lang, p in m["parts"].items():
-            self._parts.setdefault(lang, []).append((i, {"path": p["path"], "rows": p["rows"]}))
+            v = self._parts.get(lang) or self._parts.setdefault(lang, _Parts())
+            if p["path"] != _usual_path(sid, lang):
+                v.paths[len(v.shard)] = p["path"]
+            v.shard.append(i)
+            v.rows.append(p["rows"])
         for lang, d in m.get("languages", {}).items():
             if lang not in self._info or i < self._info[lang][0]:
                 self._info[lang] = (i, d)
@@ -38,8 +80,8 @@ class ShardTally:
         for k, v in m.get("stage_cpu_seconds", {}).items():
             self.stage_cpu[k] = round(self.stage_cpu.get(k, 0.0) + v, 3)
 
-    def parts_by_lang(self) -> dict[str, list[dict]]:
-        return {lang: [p for _, p in sorted(v, key=lambda x: x[0])] for lang, v in sorted(self._parts.items())}
+    def parts_by_lang(self) -> PartsByLang:
+        return PartsByLang(self._parts, self._sids)
 
     def shard_info(self) -> dict:
         """What stats.json and run.json report of the shard stage."""

@@ -24,12 +24,17 @@ class Counters:
             for (s, l, r), n in sorted(self.c.items(), key=lambda kv: (STAGES.index(kv[0][0]) if kv[0][0] in STAGES else 99, kv[0]))
         ]
 
+    def add_rows(self, rows: list[dict]) -> "Counters":
+        """Adds rows as `to_rows` writes them (a driver adds a marker's hundreds of rows per shard)."""
+        c = self.c
+        for r in rows:
+            k = (r["stage"], r["language"] or "", r["reason"])
+            c[k] = c.get(k, 0) + r["count"]
+        return self
+
     @classmethod
     def from_rows(cls, rows: list[dict]) -> "Counters":
-        out = cls()
-        for r in rows:
-            out.add(r["stage"], r["language"], r["reason"], r["count"])
-        return out
+        return cls().add_rows(rows)
 
     def total(self, stage: str | None = None, language: str | None = None, reason: str | None = None) -> int:
         return sum(
