@@ -377,7 +377,11 @@ def run_pipeline(cfg: PipelineConfig) -> int:
     log(f"Ray: {int(res.get('CPU', 0))} CPUs on {len([n for n in ray.nodes() if n['Alive']])} node(s); output {cfg.output}")
     run = Run(cfg)
     run.timings["start_s"] = time.time() - t0  # listing the shards and starting (or joining) Ray
-    tally = run.run_shards(shards)
+    try:
+        tally = run.run_shards(shards)
+    except storage.StoreError as e:  # the resume scan could not read what the last run committed
+        log(f"stopped before the first shard: {e}")
+        return 2
 
     t1 = time.time()
     parts_by_lang = tally.parts_by_lang()

@@ -50,15 +50,21 @@ def key(uri: str) -> str:
 
 
 def _read_json(uri: str, gz: bool = False):
+    """The object's JSON, or None where it is missing or its bytes are broken (what it vouched for is done
+    again). Any other error of the store (access denied, an object archived to Glacier) raises StoreError:
+    taking it for "not committed" would run a whole snapshot again without a word."""
     try:
         data = storage.read_bytes(uri)
+    except Exception as e:
+        if storage.is_not_found(e):
+            return None
+        code = getattr(e, "response", {}).get("Error", {}).get("Code") if hasattr(e, "response") else None
+        raise storage.StoreError(f"cannot read {uri}, which a resume needs to know what is committed: "
+                                 f"{code or type(e).__name__}: {e}") from None
+    try:
         return json.loads(gzip.decompress(data) if gz else data)
     except (ValueError, OSError, EOFError, UnicodeDecodeError):
-        return None  # unreadable or vanished: what it vouched for is done again
-    except Exception as e:  # botocore's NoSuchKey and friends
-        if type(e).__name__ in ("ClientError", "NoSuchKey"):
-            return None
-        raise
+        return None
 
 
 def _parallel(fn, items: list, threads: int) -> list:
