@@ -58,9 +58,8 @@ def _read_json(uri: str, gz: bool = False):
     except Exception as e:
         if storage.is_not_found(e):
             return None
-        code = getattr(e, "response", {}).get("Error", {}).get("Code") if hasattr(e, "response") else None
         raise storage.StoreError(f"cannot read {uri}, which a resume needs to know what is committed: "
-                                 f"{code or type(e).__name__}: {e}") from None
+                                 f"{storage.error_code(e) or type(e).__name__}: {e}") from None
     try:
         return json.loads(gzip.decompress(data) if gz else data)
     except (ValueError, OSError, EOFError, UnicodeDecodeError):

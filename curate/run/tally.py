@@ -15,11 +15,8 @@ import json
 from array import array
 from collections.abc import Mapping
 
+from curate.stages.shard import part_path
 from curate.store.counters import Counters
-
-
-def _usual_path(sid: str, lang: str) -> str:
-    return f"shards/{sid}/{lang}.parquet"  # what curate.stages.shard writes
 
 
 class _Parts:
@@ -39,7 +36,7 @@ class PartsByLang(Mapping):
     def __getitem__(self, lang: str) -> list[dict]:
         v = self._parts[lang]
         order = sorted(range(len(v.shard)), key=v.shard.__getitem__)
-        return [{"path": v.paths.get(j) or _usual_path(self._sids[v.shard[j]], lang), "rows": v.rows[j]} for j in order]
+        return [{"path": v.paths.get(j) or part_path(self._sids[v.shard[j]], lang), "rows": v.rows[j]} for j in order]
 
     def __iter__(self):
         return iter(sorted(self._parts))
@@ -67,7 +64,7 @@ class ShardTally:
         sid = self._sids[i] = m["shard_id"]
         for lang, p in m["parts"].items():
             v = self._parts.get(lang) or self._parts.setdefault(lang, _Parts())
-            if p["path"] != _usual_path(sid, lang):
+            if p["path"] != part_path(sid, lang):
                 v.paths[len(v.shard)] = p["path"]
             v.shard.append(i)
             v.rows.append(p["rows"])

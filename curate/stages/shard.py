@@ -34,6 +34,12 @@ def shard_id(uri: str) -> str:
     return f"{_SHARD_ID_RE.sub('_', base)[:120]}-{xxhash.xxh64_hexdigest(uri)[:8]}"
 
 
+def part_path(sid: str, lang: str) -> str:
+    """Where a shard's part of one language is staged, relative to the work dir (markers hold relative
+    paths, so outputs can move)."""
+    return f"shards/{sid}/{lang}.parquet"
+
+
 def work_dir(cfg: PipelineConfig) -> str:
     return storage.join(cfg.output, "_work")
 
@@ -80,14 +86,11 @@ class _Parts:
     def flush(self) -> None:
         for lang, rows in sorted(self.buffered.items()):
             if lang not in self.writers:
-                uri = storage.join(work_dir(self.cfg), self.path(lang))
+                uri = storage.join(work_dir(self.cfg), part_path(self.sid, lang))
                 self.writers[lang] = self.stack.enter_context(storage.parquet_writer(uri, STAGED_SCHEMA))
             self.writers[lang].write_table(pa.Table.from_pylist(rows, schema=STAGED_SCHEMA))
             self.rows[lang] = self.rows.get(lang, 0) + len(rows)
         self.buffered = {}
-
-    def path(self, lang: str) -> str:
-        return f"shards/{self.sid}/{lang}.parquet"  # markers hold paths relative to the work dir: outputs can move
 
 
 def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
@@ -204,7 +207,7 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
         "shard": shard_uri,
         "shard_id": sid,
         "config_hash": cfg.config_hash,
-        "parts": {lang: {"path": parts.path(lang), "rows": n} for lang, n in sorted(parts.rows.items())},
+        "parts": {lang: {"path": part_path(sid, lang), "rows": n} for lang, n in sorted(parts.rows.items())},
         "lid_model": {"spec": cfg.lid_model, "name": model.name, "kind": model.kind},
         "languages": dict(sorted(languages.items())),
         "counters": counters.to_rows(),

@@ -29,7 +29,7 @@ def _s3_get(uri: str) -> tuple[dict, str] | None:
     try:
         r = storage._s3_client().get_object(Bucket=bucket, Key=key)
     except ClientError as e:
-        if e.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+        if storage.is_not_found(e):
             return None
         raise
     return json.loads(r["Body"].read()), r["ETag"]
@@ -44,7 +44,7 @@ def _s3_put(uri: str, body: dict, if_match: str | None) -> str | None:
     try:
         return storage._s3_client().put_object(Bucket=bucket, Key=key, Body=json.dumps(body).encode(), **cond)["ETag"]
     except ClientError as e:
-        if e.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412", "ConditionalRequestConflict"):
+        if storage.error_code(e) in ("PreconditionFailed", "412", "ConditionalRequestConflict"):
             return None
         raise
 

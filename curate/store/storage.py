@@ -223,12 +223,15 @@ def exists(uri: str) -> bool:
     return os.path.exists(uri)
 
 
+def error_code(e: BaseException) -> str | None:
+    """The S3 error code of a botocore error (``NoSuchKey``, ``AccessDenied``, ...), None for any other error."""
+    response = getattr(e, "response", None)
+    return response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+
+
 def is_not_found(e: BaseException) -> bool:
     """Whether an error of a read says that the object is not there (locally or on S3)."""
-    if isinstance(e, FileNotFoundError):
-        return True
-    code = getattr(e, "response", {}).get("Error", {}).get("Code") if hasattr(e, "response") else None
-    return code in ("404", "NoSuchKey", "NotFound")
+    return isinstance(e, FileNotFoundError) or error_code(e) in ("404", "NoSuchKey", "NotFound")
 
 
 def list_files(prefix: str, suffix: str = "", start_after: str | None = None, stop_at: str | None = None) -> list[str]:
