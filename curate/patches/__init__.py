@@ -1,6 +1,6 @@
 """Every patch of a third-party library's internals, in one place.
 
-Each module here names the library and the version it was written for (``LIBRARY``,
+Each module here (but the helpers whose names start with ``_``) names the library and the version it was written for (``LIBRARY``,
 ``WRITTEN_FOR``) and gives the library's own results with less CPU; its test, next to the others in
 ``tests/patches/``, proves the outputs identical and fails when the installed version changes.
 

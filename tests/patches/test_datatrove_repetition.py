@@ -42,3 +42,15 @@ def test_joined_forms_follow_the_word_list():
 def test_equal_to_datatrove_on_colliding_words(words):
     # tiny vocabularies with "ab" vs "a"+"b": concatenation collisions, ties and overlapping repeats
     assert _stats(repetition, words) == _stats(_original, words)
+
+
+def test_a_hash_collision_falls_back_to_the_exact_scan():
+    # Thue-Morse words of 2,048 characters and their complements share every polynomial hash mod 2**64
+    # (any odd multiplier): the compiled scan must notice that the strings differ and defer to Python.
+    thue_morse = "".join("ab"[bin(i).count("1") % 2] for i in range(2048))
+    complement = thue_morse.translate(str.maketrans("ab", "ba"))
+    words = [thue_morse, complement, "x", thue_morse, "y"]
+    assert repetition._compiled_scan(words, 1) == -1  # the collision is seen, not counted as a repeat
+    for n in (1, 2):
+        assert repetition.find_all_duplicate(words, n) == _original.find_all_duplicate(words, n)
+    assert repetition.find_all_duplicate(words, 1) == 2048  # the real repeat of thue_morse still counts
