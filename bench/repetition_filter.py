@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # curate, and the sibling modules below
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # curate; the sibling modules come from bench/
 
 from extract_speedups import pages  # noqa: E402
 from jsonfile import write_results  # noqa: E402

@@ -1,8 +1,9 @@
 """Every patch of a third-party library's internals, in one place.
 
-Each module here (but the helpers whose names start with ``_``) names the library and the version it was written for (``LIBRARY``,
-``WRITTEN_FOR``) and gives the library's own results with less CPU; its test, next to the others in
-``tests/patches/``, proves the outputs identical and fails when the installed version changes.
+Each module here, except a patch's helpers (names starting with ``_``), names the library and the
+version it was written for (``LIBRARY``, ``WRITTEN_FOR``) and gives the library's own results with
+less CPU; its test, next to the others in ``tests/patches/``, proves the outputs identical and fails
+when the installed version changes.
 
 One switch turns them on or off: `install`, called by every stage task with
 ``not PipelineConfig.unoptimised`` (the benchmark's baseline runs the libraries' own code). It applies

@@ -1,11 +1,12 @@
 """Compiled greedy scan of `datatrove_repetition.find_all_duplicate`: the Gopher "duplicated n-gram"
-statistic, about 60 % of the repetition filter's CPU in plain Python (bench/repetition_filter.py).
+statistic, about 60 % of the repetition filter's CPU in Python (cProfile of a shard task on the bench
+pages; bench/repetition_filter.py compares the two).
 
 Each n-gram of the words concatenated without a separator is a slice ``cp[off[i]:off[i+n]]`` of the
 text's code points; its polynomial hash comes from prefix hashes in O(1), and an open-addressing
 table maps a hash to the first n-gram that was added with it. A hash found again is compared code
 point by code point with that n-gram: equal strings count as a repeat, and two different strings with
-one hash (a collision, never seen on real text) make the scan return -1 so that the caller falls back
+one hash (a collision, not expected on real text) make the scan return -1 so that the caller falls back
 to the Python scan. So the result is datatrove's exactly, whatever the hash does.
 """
 from __future__ import annotations
