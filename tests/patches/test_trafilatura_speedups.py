@@ -1,6 +1,7 @@
 """The speed-ups change nothing trafilatura extracts: the walks select exactly what its XPaths select,
 and the C-level element lookup gives the same texts."""
 import collections
+import copy
 import glob
 import itertools
 import logging
@@ -45,11 +46,12 @@ def stock():
         exprs[:] = items
     extract_speedups.set_element_lookup(was_on)
     extract_speedups.set_control_char_check(was_on)
+    extract_speedups.set_spared_copy(was_on)
 
 
-def extract(page: str):
+def extract(page: str, **mode):
     LRU_TEST.clear()  # trafilatura's process-wide dedup cache would make the second pass differ
-    return trafilatura.extract(page, favor_precision=True, include_comments=False, deduplicate=True)
+    return trafilatura.extract(page, **(mode or {"favor_precision": True}), include_comments=False, deduplicate=True)
 
 
 def same(a, b) -> bool:
@@ -90,7 +92,7 @@ def test_walks_select_the_same_elements_as_the_xpaths_during_real_extractions(st
     assert sum(matched.values()) > 500
 
 
-def test_extracted_text_is_unchanged_with_both_speedups(stock):
+def test_extracted_text_is_unchanged_with_every_speedup(stock):
     pages = real_pages()
     before = [extract(p) for p in pages]
     assert extract_speedups.install() == N_WALKS
@@ -98,6 +100,37 @@ def test_extracted_text_is_unchanged_with_both_speedups(stock):
     assert after == before and sum(map(bool, before)) > 200
     # the pages exercise what the C-level lookup changes: form controls
     assert sum("<input" in p or "<select" in p or "<textarea" in p for p in pages) > 50
+
+
+def test_the_raw_tree_is_not_copied_for_readability_in_precision_mode(stock, monkeypatch):
+    copied = []
+    monkeypatch.setattr(extract_speedups, "_STOCK_COPY", lambda obj: copied.append(obj) or copy.copy(obj))
+    pages = [p for p in real_pages() if extract(p)][:20]
+    extract_speedups.set_spared_copy(False)
+    monkeypatch.setattr(trafilatura.core, "copy", extract_speedups._STOCK_COPY)  # count the stock copies too
+    before = [extract(p) for p in pages]
+    stock_copies, copied[:] = len(copied), []
+    assert extract_speedups.set_spared_copy(True)
+    assert [extract(p) for p in pages] == before
+    assert len(copied) == stock_copies - len(pages)  # one copy fewer per page, the others still made
+
+
+@pytest.mark.parametrize("mode", [{"favor_recall": True}, {}], ids=["recall", "balanced"])
+def test_other_modes_keep_the_copy_their_later_stages_read(stock, mode):
+    """The baseline rescue and the recall escalation read the raw tree after readability ran."""
+    pages = real_pages()
+    before = [extract(p, **mode) for p in pages]
+    assert extract_speedups.set_spared_copy(True)
+    assert [extract(p, **mode) for p in pages] == before
+
+
+def test_changed_sequence_code_keeps_the_copy_and_says_so(stock, monkeypatch, caplog):
+    monkeypatch.setitem(extract_speedups._SPARE_WRITTEN_FOR, "_extract_and_compare", "0" * 64)
+    with caplog.at_level(logging.WARNING):
+        assert extract_speedups.set_spared_copy(True) is False
+    assert "_extract_and_compare" in caplog.text
+    assert not isinstance(trafilatura.core._extract_and_compare, extract_speedups._SparingCompare)
+    assert trafilatura.core.copy is copy.copy
 
 
 # Control characters: every code point the class holds, its neighbours, surrogates (lone, and the
