@@ -24,7 +24,7 @@ units (surrogates, and so every astral character, are neither of them), and the 
 only when one is there.
 
 4. One copy fewer. ``_extract_and_compare`` hands readability a deep copy of the raw page tree (4 % of
-the extraction's CPU, and as much again to free it) so that the tree survives for trafilatura's later
+the extraction's CPU, and about 3 % more to free it) so that the tree survives for trafilatura's later
 stages. With ``favor_precision`` (FineWeb2's setting) none comes: the baseline rescue and the recall
 escalation run only in the other modes, and nothing after ``trafilatura_sequence`` reads the tree. So in
 precision mode readability gets the tree itself. This rests on the two functions' code, so it is bound
