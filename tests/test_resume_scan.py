@@ -12,10 +12,11 @@ from curate.config import PipelineConfig
 from curate.run import resume
 from curate.stages.shard import shard_id, shard_marker, work_dir
 from curate.store import storage
+from curate.store.schema import STAGED_FORMAT
 from tests.production.s3env import CREDS, S3World
 
 CASES = ("marker", "marker", "manifest", "manifest", "no_marker", "other_config", "unreadable", "stale_manifest",
-         "part_deleted")
+         "part_deleted", "old_format")
 
 
 def plant(cfg: PipelineConfig, n: int, journal: bool = False) -> dict[str, str]:
@@ -26,7 +27,7 @@ def plant(cfg: PipelineConfig, n: int, journal: bool = False) -> dict[str, str]:
         uri = f"s3://commoncrawl/crawl-data/CC-MAIN-2099-01/segments/{i // 100}/warc/shard-{i:05d}.warc.gz"
         sid = shard_id(uri)
         case = CASES[i % len(CASES)]
-        redo = ("no_marker", "other_config", "unreadable") + (("part_deleted",) if cfg.resume_verify_parts else ())
+        redo = ("no_marker", "other_config", "unreadable", "old_format") + (("part_deleted",) if cfg.resume_verify_parts else ())
         expected[uri] = "pending" if case in redo else "committed"
         parts = {lang: {"path": f"shards/{sid}/{lang}.parquet", "rows": 3} for lang in ("fra_Latn", "cmn_Hani")}
         for lang, p in parts.items():
@@ -35,7 +36,9 @@ def plant(cfg: PipelineConfig, n: int, journal: bool = False) -> dict[str, str]:
         if case == "no_marker":  # killed after its parts, before its marker
             continue
         marker = {"shard": uri, "shard_id": sid, "parts": parts, "counters": [],
-                  "config_hash": "0" * 16 if case == "other_config" else cfg.config_hash}
+                  "config_hash": "0" * 16 if case == "other_config" else cfg.config_hash,
+                  # parts staged before the filters moved to finalize: the shard must run again
+                  "staged_format": STAGED_FORMAT - (case == "old_format")}
         storage.write_text(shard_marker(cfg, sid), "{truncated" if case == "unreadable" else json.dumps(marker))
         if case == "manifest":
             chunk.append(marker)
@@ -136,7 +139,7 @@ def test_s3_requests_are_listings_and_a_resume_reads_no_marker(s3):
     sent, requests, elsewhere = _counting()
     check(cfg, expected)
     markers = n - n // len(CASES)  # every case but no_marker has a marker file
-    read_one_by_one = _count(("marker", "other_config", "unreadable", "stale_manifest", "part_deleted"), n)
+    read_one_by_one = _count(("marker", "other_config", "unreadable", "stale_manifest", "part_deleted", "old_format"), n)
     # the parts are listed in key ranges that start at the snapshot's shard ids, side by side (a page each)
     candidates = n
     step = -(-candidates // resume.READ_THREADS)
@@ -150,7 +153,7 @@ def test_s3_requests_are_listings_and_a_resume_reads_no_marker(s3):
     sent.clear()
     requests.clear()
     check(cfg, expected)  # the next resume: listings and the two chunks, markers only where unreadable
-    unreadable = _count(("unreadable", "other_config", "part_deleted"), n)
+    unreadable = _count(("unreadable", "other_config", "part_deleted", "old_format"), n)
     assert sent["GetObject"] <= 2 + unreadable and sent["HeadObject"] == 0, (sent, elsewhere[:5])
 
 
@@ -163,7 +166,7 @@ def test_s3_with_journal_one_listing(s3):
     sent, requests, elsewhere = _counting()
     check(cfg, expected)
     objects = 1 + -(-n // resume.MANIFEST_CHUNK)  # the marker chunk, the journal entries
-    read_one_by_one = _count(("marker", "no_marker", "other_config", "unreadable", "stale_manifest", "part_deleted"), n)
+    read_one_by_one = _count(("marker", "no_marker", "other_config", "unreadable", "stale_manifest", "part_deleted", "old_format"), n)
     assert sent["ListObjectsV2"] == 1, (sent, elsewhere[:5])
     assert sent["GetObject"] <= objects + read_one_by_one and sent["HeadObject"] == 0, (sent, elsewhere[:5])
     sent.clear()
@@ -171,7 +174,7 @@ def test_s3_with_journal_one_listing(s3):
     check(cfg, expected)  # the next resume reads the new chunks (of MANIFEST_CHUNK markers) instead of those markers
     new_chunks = -(-_count(("marker", "stale_manifest", "part_deleted"), n) // resume.MANIFEST_CHUNK)
     assert sent["ListObjectsV2"] == 1
-    assert sent["GetObject"] <= objects + new_chunks + _count(("no_marker", "unreadable", "other_config"), n), (sent, elsewhere[:5])
+    assert sent["GetObject"] <= objects + new_chunks + _count(("no_marker", "unreadable", "other_config", "old_format"), n), (sent, elsewhere[:5])
 
 
 def test_one_task_in_flight_gives_the_same_dataset(sample_run, tmp_path):
@@ -227,7 +230,7 @@ def test_a_part_deleted_after_its_shard_committed(sample_run, tmp_path):
 def _rich_marker(cfg, i: int, langs: int) -> dict:
     uri = f"s3://commoncrawl/crawl-data/CC-MAIN-2099-01/segments/{i // 100}/warc/shard-{i:05d}.warc.gz"
     sid, codes = shard_id(uri), [f"l{j:02d}_Latn" for j in range(langs)]
-    return {"shard": uri, "shard_id": sid, "config_hash": cfg.config_hash,
+    return {"shard": uri, "shard_id": sid, "config_hash": cfg.config_hash, "staged_format": STAGED_FORMAT,
             "parts": {c: {"path": f"shards/{sid}/{c}.parquet", "rows": 100 + i % 7} for c in codes},
             "counters": [{"stage": s, "language": c, "reason": "kept", "count": 100} for c in codes
                          for s in ("langid", "lid_threshold", "filters")]}

@@ -100,6 +100,7 @@ def plant(output: str, n: int, langs: int, s3=None, files_too: bool = True, mani
     from curate.config import PipelineConfig
     from curate.stages.shard import shard_id, shard_marker, work_dir
     from curate.store import storage
+    from curate.store.schema import STAGED_FORMAT
 
     cfg = PipelineConfig(input="/unused", output=output)
     codes = [f"{'abcdefghijklmnopqrstuvwxyz'[i % 26]}{'abcdefghijklmnopqrstuvwxyz'[i // 26]}a_Latn" for i in range(langs)]
@@ -116,9 +117,10 @@ def plant(output: str, n: int, langs: int, s3=None, files_too: bool = True, mani
                  for s, r in (("langid", "kept"), ("lid_threshold", "kept"), ("lid_threshold", "below_threshold"))]
         settings = {"filter_config": "fineweb2", "lid_threshold": 0.5, "precision_filter": False,
                     "tokenizer": "SpaCyTokenizer(xx)", "tokenizer_fallback": False}
-        marker = {"shard": uri, "shard_id": sid, "parts": parts, "config_hash": cfg.config_hash, "counters": rows,
+        marker = {"shard": uri, "shard_id": sid, "parts": parts, "config_hash": cfg.config_hash,
+                  "staged_format": STAGED_FORMAT, "counters": rows,
                   "languages": {c: dict(settings) for c in codes}, "cpu_seconds": 650.0,
-                  "stage_cpu_seconds": {s: 1.0 for s in ("read", "extract", "langid", "filters", "minhash")}}
+                  "stage_cpu_seconds": {s: 1.0 for s in ("read", "extract", "langid", "minhash")}}
         if files_too:
             for p in parts.values():
                 storage.write_bytes(storage.join(work_dir(cfg), p["path"]), b"PAR1")

@@ -415,6 +415,7 @@ def run_pipeline(cfg: PipelineConfig) -> int:
         run.timings["quality_s"] = time.time() - t3
     run.timings["shard_cpu_s"] = sum(v or 0 for v in tally.shard_cpu.values())
     run.timings["finalize_cpu_s"] = sum(m.get("cpu_seconds", 0) for m in finals)
+    run.timings["finalize_filters_cpu_s"] = sum(m.get("filters_cpu_seconds", 0) for m in finals)  # of finalize_cpu_s
     run.timings["stage_cpu_s"] = dict(sorted(tally.stage_cpu.items()))
 
     failed = [json.loads(storage.read_text(u)) for u in storage.list_files(storage.join(run.work, "failed"), ".json")]

@@ -10,7 +10,7 @@ listing of the markers is a hundred sequential pages. Instead the driver keeps a
 * the markers it receives (``_work/markers/{shard}/_SUCCESS.json``, written by the shard task after its
   parts) are copied into chunks ``*.json.gz`` of `MANIFEST_CHUNK` markers (and at the end of the stage).
 
-A resume takes a shard in a chunk, with this run's config hash, as committed; a shard journaled but in
+A resume takes a shard in a chunk, with this run's config hash and staged format, as committed; a shard journaled but in
 no chunk (its task finished after the last chunk, before a kill) has its marker read, by a pool of
 threads, and those found go into a new chunk. A store without a journal (written before journals, or by
 hand) is scanned by listing ``_work/markers/`` instead.
@@ -36,6 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from curate.config import PipelineConfig
 from curate.stages.shard import shard_id, shard_marker, work_dir
 from curate.store import storage
+from curate.store.schema import STAGED_FORMAT
 
 READ_THREADS = 32  # reads in flight: S3 serves them in parallel, one at a time would take hours
 MANIFEST_CHUNK = 1000  # markers per manifest object
@@ -105,8 +106,12 @@ def committed_shards(cfg: PipelineConfig, shards: list[str], add, threads: int =
     want, work = cfg.config_hash, work_dir(cfg)  # config_hash hashes the whole config: once, not per shard
     committed, seen, matched = set(), set(), set()  # in the manifest: shard ids met, those of this run's marker
 
+    def current(uri: str, m) -> bool:  # this shard's marker, from this config and staged format
+        return bool(m) and m.get("shard") == uri and m.get("config_hash") == want \
+            and m.get("staged_format") == STAGED_FORMAT
+
     def take(uri: str, m) -> bool:
-        if uri in committed or not m or m.get("shard") != uri or m.get("config_hash") != want:
+        if uri in committed or not current(uri, m):
             return False
         if parts is not None and not all(key(storage.join(work, p["path"])) in parts for p in m["parts"].values()):
             return False  # a part deleted since its shard committed: the shard runs again
@@ -123,7 +128,7 @@ def committed_shards(cfg: PipelineConfig, shards: list[str], add, threads: int =
                     continue
                 seen.add(sid)
                 uri = by_sid.get(sid)
-                if uri is not None and m.get("shard") == uri and m.get("config_hash") == want:
+                if uri is not None and current(uri, m):
                     matched.add(sid)
                     take(uri, m)
     # a shard that may have committed, without this run's marker in the manifest: its own marker is read

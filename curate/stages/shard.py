@@ -1,5 +1,6 @@
 """Stage 1, one call per WARC shard: read -> URL filter -> extract -> language ID -> LID
-threshold -> quality verdict + MinHash bands, then one Parquet part per language.
+threshold -> MinHash bands, then one Parquet part per language. The quality filters come after
+dedup, in finalize (FineWeb2's order), so no filter CPU goes to documents dedup removes.
 
 Ray-free: the orchestrator runs `process_shard` as a task, tests call it directly. Heavy
 resources (block lists, LID model, tokenizers, filters) are per-process caches in their modules,
@@ -21,7 +22,7 @@ from curate.config import PipelineConfig
 from curate.stages.extract import extract
 from curate.store import storage
 from curate.store.counters import Counters
-from curate.store.schema import STAGED_SCHEMA
+from curate.store.schema import STAGED_FORMAT, STAGED_SCHEMA
 
 LID_BATCH = 256
 FLUSH_ROWS = 2048  # documents buffered across a shard's languages before their row groups are written
@@ -95,7 +96,7 @@ class _Parts:
 
 def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
     """Process one shard and commit it; returns the commit marker's content. Records stream through
-    extraction, LID, filters and MinHash in batches of `LID_BATCH`, so memory does not grow with the shard."""
+    extraction, LID and MinHash in batches of `LID_BATCH`, so memory does not grow with the shard."""
     # here, not at the top: the driver imports this module and needs no numba
     from curate.stages.minhash import doc_hashes
     from filters.lid_threshold import threshold_for
@@ -112,7 +113,7 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
     sid = shard_id(shard_uri)
     counters = Counters()
     model = load_model(cfg.lid_model)
-    settings: dict[str, tuple] = {}  # per language: threshold, tokenizer, quality filter, precision filter
+    settings: dict[str, tuple] = {}  # per language: LID threshold, word tokenizer
     languages: dict[str, dict] = {}
 
     def language(lang: str) -> tuple:
@@ -121,12 +122,11 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
             threshold = threshold_for(lang, model.kind, default=cfg.lid_threshold_non_glotlid,
                                       filter_configs=cfg.filter_configs)
             tokenizer, tok_info = word_tokenizer(lang)
-            qfilter = quality_filter(lang, cfg.filter_configs)
-            pfilter = precision_filter(lang)  # None for languages FineWeb2 found clean enough
-            settings[lang] = threshold, tokenizer, qfilter, pfilter
+            qfilter = quality_filter(lang, cfg.filter_configs)  # loaded here for the marker, and a bad config fails early
+            settings[lang] = threshold, tokenizer
             languages[lang] = {"lid_threshold": threshold, "tokenizer": tok_info.used,
                                "tokenizer_fallback": tok_info.fallback, "filter_config": qfilter.config.source,
-                               "precision_filter": pfilter is not None}
+                               "precision_filter": precision_filter(lang) is not None}
         return settings[lang]
 
     def process(batch: list[dict], parts: _Parts) -> None:
@@ -143,21 +143,18 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
                 counters.add("langid", lang, "language_not_selected")
                 continue
             counters.add("langid", lang, "kept")
-            threshold, tokenizer, qfilter, pfilter = language(lang)
+            threshold, tokenizer = language(lang)
             clock("write")
             doc.update(language=res.language, language_script=res.script, language_score=float(res.score),
                        top_langs=json.dumps(res.top_langs, sort_keys=True), dump=cfg.snapshot, file_path=shard_uri,
                        doc_key=doc_key(doc["id"]), content_hash=xxhash.xxh64_intdigest(doc["text"]))
-            clock("filters")
-            doc["n_words"] = len(qfilter.words(doc["text"]))  # tokenizes once; the filters reuse it
+            # the quality filters run in finalize, on cluster representatives only (FineWeb2: dedup, then filter)
             if doc["language_score"] < threshold:
                 counters.add("lid_threshold", lang, "language_score")
                 doc.update(filter_reason="language_score", minhash_bands=None)
             else:
                 counters.add("lid_threshold", lang, "kept")
-                doc["filter_reason"] = qfilter.check(doc["text"])
-                if doc["filter_reason"] is None and pfilter is not None:  # FineWeb2: after the quality filters
-                    doc["filter_reason"] = pfilter.check(doc["url"], doc["text"])
+                doc["filter_reason"] = None
                 clock("minhash")
                 doc["minhash_bands"], doc["exact_hash"] = doc_hashes(doc["text"], tokenizer, cfg.minhash)
             clock("write")
@@ -207,6 +204,7 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
         "shard": shard_uri,
         "shard_id": sid,
         "config_hash": cfg.config_hash,
+        "staged_format": STAGED_FORMAT,
         "parts": {lang: {"path": part_path(sid, lang), "rows": n} for lang, n in sorted(parts.rows.items())},
         "lid_model": {"spec": cfg.lid_model, "name": model.name, "kind": model.kind},
         "languages": dict(sorted(languages.items())),

@@ -18,16 +18,18 @@ OUTPUT_SCHEMA = pa.schema([
 ])
 REMOVED_SCHEMA = OUTPUT_SCHEMA.append(pa.field("filter_reason", pa.string()))
 
-# One (shard, language) part written by the shard stage: every document that passed LID,
-# with its filter verdict (null = passed) and LSH band keys (null when it cannot be deduplicated).
+# One (shard, language) part written by the shard stage: every document that passed LID, with
+# its LSH band keys (null when it cannot be deduplicated). The quality filters run later, in finalize.
 STAGED_SCHEMA = pa.schema([f for f in OUTPUT_SCHEMA if f.name != "minhash_cluster_size"] + [
     ("doc_key", pa.int64()),              # 63-bit hash of the WARC-Record-ID: dedup node id
     ("content_hash", pa.uint64()),        # xxh64 of the text: test split
-    ("n_words", pa.int64()),              # words by the language's tokenizer (counted once, here)
     ("exact_hash", pa.uint64()),          # xxh64 of the normalised text: exact duplicates fold before LSH
-    ("filter_reason", pa.string()),
+    ("filter_reason", pa.string()),       # "language_score" (below the LID threshold) or null
     ("minhash_bands", pa.list_(pa.uint64())),
 ])
+# What a shard marker's parts hold; a resumed run re-runs shards staged in another format.
+# 2: filter verdicts and word counts moved from the shard stage to finalize.
+STAGED_FORMAT = 2
 
 CLUSTER_SCHEMA = pa.schema([("doc_key", pa.int64()), ("cluster_id", pa.int64()), ("cluster_size", pa.int64())])
 # The persisted per-language dedup index (incremental runs): bucket keys of every deduplicated
