@@ -131,9 +131,12 @@ class PrecisionFilter:
         return REASON
 
 
+def filters_language(lang: str) -> bool:
+    """Whether FineWeb2 precision-filters ``lang`` (``xxx_Scrp``): its contamination score is high enough."""
+    return cont_scores().get(lang, 0.0) > CONT_SCORE_MIN
+
+
 @functools.cache
 def precision_filter(lang: str) -> PrecisionFilter | None:
     """The filter for ``lang`` (``xxx_Scrp``), or None if FineWeb2 does not filter it. Cached per process."""
-    if cont_scores().get(lang, 0.0) <= CONT_SCORE_MIN:
-        return None
-    return PrecisionFilter(lang)
+    return PrecisionFilter(lang) if filters_language(lang) else None

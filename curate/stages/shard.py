@@ -3,7 +3,7 @@ threshold -> MinHash bands, then one Parquet part per language. The quality filt
 dedup, in finalize (FineWeb2's order), so no filter CPU goes to documents dedup removes.
 
 Ray-free: the orchestrator runs `process_shard` as a task, tests call it directly. Heavy
-resources (block lists, LID model, tokenizers, filters) are per-process caches in their modules,
+resources (block lists, LID model, tokenizers, filter configs) are per-process caches in their modules,
 so they load once per worker, not once per shard.
 """
 from __future__ import annotations
@@ -100,8 +100,8 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
     # here, not at the top: the driver imports this module and needs no numba
     from curate.stages.minhash import doc_hashes
     from filters.lid_threshold import threshold_for
-    from filters.precision import precision_filter
-    from filters.quality import quality_filter
+    from filters.config import load_language_config
+    from filters.precision import filters_language
     from filters.tokenizers import word_tokenizer
     from filters.url import check_url
     from langid.model import load_model
@@ -118,15 +118,16 @@ def process_shard(shard_uri: str, cfg: PipelineConfig) -> dict:
 
     def language(lang: str) -> tuple:
         if lang not in settings:
-            clock("setup")  # first use of a language in this worker loads its tokenizer and filters
+            clock("setup")  # first use of a language in this worker loads its tokenizer and filter config
             threshold = threshold_for(lang, model.kind, default=cfg.lid_threshold_non_glotlid,
                                       filter_configs=cfg.filter_configs)
             tokenizer, tok_info = word_tokenizer(lang)
-            qfilter = quality_filter(lang, cfg.filter_configs)  # loaded here for the marker, and a bad config fails early
+            # the filters themselves are built in finalize; the config is read here for the marker (a bad one fails early)
+            filter_config = load_language_config(lang, cfg.filter_configs)
             settings[lang] = threshold, tokenizer
             languages[lang] = {"lid_threshold": threshold, "tokenizer": tok_info.used,
-                               "tokenizer_fallback": tok_info.fallback, "filter_config": qfilter.config.source,
-                               "precision_filter": precision_filter(lang) is not None}
+                               "tokenizer_fallback": tok_info.fallback, "filter_config": filter_config.source,
+                               "precision_filter": filters_language(lang)}
         return settings[lang]
 
     def process(batch: list[dict], parts: _Parts) -> None:
